@@ -1,0 +1,2 @@
+namespace MixQ.NN;
+internal static class Placeholder { }

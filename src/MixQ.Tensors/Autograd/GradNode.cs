@@ -1,0 +1,12 @@
+namespace MixQ.Tensors.Autograd;
+
+/// <summary>
+/// One recorded operation: its inputs and a closure that, given the gradient of its output, adds the
+/// gradients of the inputs (only those that require them) via <c>AccumulateGrad</c>.
+/// </summary>
+internal sealed class GradNode(string op, Tensor[] inputs, Action<Tensor> backward)
+{
+    public string Op { get; } = op;
+    public Tensor[] Inputs { get; } = inputs;
+    public Action<Tensor> Backward { get; } = backward;
+}

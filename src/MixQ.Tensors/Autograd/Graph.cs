@@ -1,0 +1,83 @@
+namespace MixQ.Tensors.Autograd;
+
+/// <summary>Records operations and runs the reverse sweep.</summary>
+public static class Graph
+{
+    /// <summary>
+    /// Attaches <paramref name="backward"/> to <paramref name="result"/> when recording is on and any input
+    /// needs a gradient. Returns <paramref name="result"/> for chaining.
+    /// </summary>
+    public static Tensor Record(string op, Tensor result, Tensor[] inputs, Action<Tensor> backward)
+    {
+        if (!GradMode.Enabled) return result;
+        foreach (var t in inputs)
+        {
+            if (t.RequiresGrad)
+            {
+                result.RequiresGrad = true;
+                result.Node = new GradNode(op, inputs, backward);
+                return result;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Whether an op's result will be recorded (lets ops skip saving state for backward).</summary>
+    public static bool WillRecord(params Tensor[] inputs)
+    {
+        if (!GradMode.Enabled) return false;
+        foreach (var t in inputs) if (t.RequiresGrad) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Reverse sweep from <paramref name="root"/> in topological order. Gradients of intermediate tensors are
+    /// released as soon as they have been propagated; leaves keep theirs in <see cref="Tensor.Grad"/>.
+    /// </summary>
+    public static void Backward(Tensor root, Tensor? seed)
+    {
+        if (!root.RequiresGrad) throw new InvalidOperationException("tensor does not require grad");
+        if (seed is null)
+        {
+            if (root.Size != 1) throw new InvalidOperationException("backward without a seed needs a scalar");
+            seed = Tensor.Ones(root.ShapeArray());
+        }
+        root.AccumulateGrad(seed.Contiguous().Span);
+
+        var order = TopologicalOrder(root);
+        for (int i = order.Count - 1; i >= 0; i--)
+        {
+            var t = order[i];
+            var node = t.Node!;
+            if (t.Grad is null) continue;
+            var g = t.Grad;
+            t.Grad = null;
+            node.Backward(g);
+        }
+    }
+
+    private static List<Tensor> TopologicalOrder(Tensor root)
+    {
+        var order = new List<Tensor>();
+        var visited = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<(Tensor t, int next)>();
+        stack.Push((root, 0));
+        visited.Add(root);
+        while (stack.Count > 0)
+        {
+            var (t, next) = stack.Pop();
+            var inputs = t.Node?.Inputs ?? [];
+            if (next < inputs.Length)
+            {
+                stack.Push((t, next + 1));
+                var child = inputs[next];
+                if (child.Node is not null && child.RequiresGrad && visited.Add(child)) stack.Push((child, 0));
+            }
+            else if (t.Node is not null)
+            {
+                order.Add(t);
+            }
+        }
+        return order;
+    }
+}

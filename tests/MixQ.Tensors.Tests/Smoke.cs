@@ -1,0 +1,1 @@
+namespace MixQ.Tensors.Tests; public class Smoke { [Fact] public void Builds() => Assert.True(true); }
