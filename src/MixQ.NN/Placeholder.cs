@@ -1,2 +1,0 @@
-namespace MixQ.NN;
-internal static class Placeholder { }
