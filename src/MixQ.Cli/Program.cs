@@ -1,1 +1,3 @@
-return 0;
+using MixQ.Cli;
+
+return MixQCommand.Run(args);
