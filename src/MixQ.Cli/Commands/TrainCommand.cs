@@ -10,7 +10,7 @@ public static class TrainCommand
 {
     public static Command Build()
     {
-        var model = new Option<string>("--model") { Description = "Model name: mlp, lenet5, cifarnet, resnet20, transformer, textcnn", Required = true };
+        var model = new Option<string>("--model") { Description = "Model name: mlp, jetmlp, lenet5, cifarnet, resnet20, transformer", Required = true };
         var data = new Option<string>("--data") { Description = "Data set name (mnist, fashion-mnist, cifar10, sst2) or a path", Required = true };
         var epochs = new Option<int>("--epochs") { Description = "Number of epochs", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch-size") { Description = "Mini-batch size", DefaultValueFactory = _ => 128 };
