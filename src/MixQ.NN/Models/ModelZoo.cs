@@ -12,12 +12,18 @@ public static class ModelZoo
     /// <summary>The description of model <paramref name="name"/> for data shaped like <paramref name="train"/>.</summary>
     public static ModelSpec SpecFor(string name, Dataset train)
     {
-        name = name.ToLowerInvariant();
-        if (!Names.Contains(name))
-            throw new MixQException($"unknown model '{name}' (expected one of: {string.Join(", ", Names)})");
+        name = CheckName(name);
         var spec = new ModelSpec(name, train.SampleShape, train.NumClasses, train.Vocabulary?.Count ?? 0);
         CheckCompatible(spec, train, train.Name);
         return spec;
+    }
+
+    /// <summary>The canonical (lower-case) name, or an error listing the known models.</summary>
+    public static string CheckName(string name)
+    {
+        string canonical = name.ToLowerInvariant();
+        return Names.Contains(canonical) ? canonical
+            : throw new MixQException($"unknown model '{name}' (expected one of: {string.Join(", ", Names)})");
     }
 
     /// <summary>Rejects data the architecture cannot take, with a message naming both.</summary>

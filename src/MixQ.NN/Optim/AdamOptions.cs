@@ -1,3 +1,5 @@
+using MixQ.Tensors;
+
 namespace MixQ.NN.Optim;
 
 /// <summary>
@@ -23,8 +25,8 @@ public sealed record AdamOptions(float LearningRate = 1e-3f)
     public float WeightDecay { get; init; }
 
     /// <summary>
-    /// Which parameters receive weight decay, by <see cref="MixQ.Tensors.Tensor.Name"/> (as set by
-    /// Module.RegisterParameter); null decays every parameter.
+    /// Which parameters receive weight decay (true = decay); null decays every parameter. The trainer decays
+    /// weight matrices and kernels only: <c>p =&gt; p.Rank &gt;= 2</c>.
     /// </summary>
-    public Func<string, bool>? DecayFilter { get; init; }
+    public Func<Tensor, bool>? DecayFilter { get; init; }
 }

@@ -142,8 +142,8 @@ public abstract class Optimizer
     }
 
     /// <summary>The weight decay that applies to <paramref name="parameter"/> under <paramref name="filter"/>.</summary>
-    protected static float DecayFor(Tensor parameter, float weightDecay, Func<string, bool>? filter) =>
-        weightDecay != 0 && (filter is null || filter(parameter.Name ?? "")) ? weightDecay : 0f;
+    protected static float DecayFor(Tensor parameter, float weightDecay, Func<Tensor, bool>? filter) =>
+        weightDecay != 0 && (filter is null || filter(parameter)) ? weightDecay : 0f;
 
     private ParameterState NewState(int size)
     {

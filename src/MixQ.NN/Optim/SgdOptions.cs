@@ -1,3 +1,5 @@
+using MixQ.Tensors;
+
 namespace MixQ.NN.Optim;
 
 /// <summary>
@@ -19,9 +21,8 @@ public sealed record SgdOptions(float LearningRate)
     public float WeightDecay { get; init; }
 
     /// <summary>
-    /// Which parameters receive weight decay, by <see cref="MixQ.Tensors.Tensor.Name"/> (as set by
-    /// Module.RegisterParameter, e.g. "weight", "bias"); null decays every parameter.
-    /// Example: <c>name =&gt; name != "bias"</c>.
+    /// Which parameters receive weight decay (true = decay); null decays every parameter. The trainer decays
+    /// weight matrices and kernels only: <c>p =&gt; p.Rank &gt;= 2</c>.
     /// </summary>
-    public Func<string, bool>? DecayFilter { get; init; }
+    public Func<Tensor, bool>? DecayFilter { get; init; }
 }

@@ -34,6 +34,7 @@ public sealed class Trainer
 
     public TrainResult Run(bool resume = false, CancellationToken cancel = default)
     {
+        ModelZoo.CheckName(_config.Model); // fail before loading data
         var data = DataRegistry.Load(_config.Data, new DataOptions(), _observer.OnInfo);
         var train = Limit(data.Train, _config.LimitTrainSamples);
         var test = Limit(data.Test, _config.LimitTestSamples);
@@ -133,17 +134,17 @@ public sealed class Trainer
         float wd = (float)(_config.WeightDecay ?? defaults.WeightDecay);
         // Decay only weight matrices, kernels and embeddings (rank >= 2): biases and normalization scales stay
         // free, the usual practice (decaying them hurts small models).
-        var decayNames = model.NamedParameters().Where(p => p.Tensor.Rank >= 2).Select(p => p.Name).ToHashSet();
+        static bool Decays(Tensor p) => p.Rank >= 2;
         var parameters = model.Parameters();
         return name switch
         {
             "sgd" => new Sgd(parameters, new SgdOptions(lr)
             {
                 Momentum = (float)_config.Momentum, Nesterov = _config.Nesterov, WeightDecay = wd,
-                DecayFilter = decayNames.Contains,
+                DecayFilter = Decays,
             }),
-            "adam" => new Adam(parameters, new AdamOptions(lr) { WeightDecay = wd, DecayFilter = decayNames.Contains }),
-            "adamw" => new AdamW(parameters, new AdamOptions(lr) { WeightDecay = wd, DecayFilter = decayNames.Contains }),
+            "adam" => new Adam(parameters, new AdamOptions(lr) { WeightDecay = wd, DecayFilter = Decays }),
+            "adamw" => new AdamW(parameters, new AdamOptions(lr) { WeightDecay = wd, DecayFilter = Decays }),
             _ => throw new MixQException($"unknown optimizer '{name}' (expected sgd, adam or adamw)"),
         };
     }

@@ -116,7 +116,7 @@ public class AdamTests
     {
         var weight = Parameter("weight", 2f);
         var bias = Parameter("bias", 2f);
-        var adamW = new AdamW([weight, bias], new AdamOptions(0.1f) { WeightDecay = 0.5f, DecayFilter = name => name != "bias" });
+        var adamW = new AdamW([weight, bias], new AdamOptions(0.1f) { WeightDecay = 0.5f, DecayFilter = p => p.Name != "bias" });
         weight.Grad = Tensor.Zeros(1);
         bias.Grad = Tensor.Zeros(1);
         adamW.Step();

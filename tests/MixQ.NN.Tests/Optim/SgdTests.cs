@@ -97,7 +97,7 @@ public class SgdTests
     {
         var weight = Parameter("weight", 2f);
         var bias = Parameter("bias", 2f);
-        var sgd = new Sgd([weight, bias], new SgdOptions(0.1f) { WeightDecay = 0.5f, DecayFilter = name => name != "bias" });
+        var sgd = new Sgd([weight, bias], new SgdOptions(0.1f) { WeightDecay = 0.5f, DecayFilter = p => p.Name != "bias" });
         weight.Grad = Tensor.FromArray([0f]);
         bias.Grad = Tensor.FromArray([0f]);
         sgd.Step();
