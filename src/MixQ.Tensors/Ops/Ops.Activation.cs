@@ -130,11 +130,14 @@ public static partial class Ops
     {
         if (row.IsEmpty) return float.NegativeInfinity;
         float max = TensorPrimitives.Max(row);
+        // exp into the output temporarily, then overwrite it with the log-probabilities. (row - max) - logSum
+        // rather than row - (max + logSum): the shift by max is exact for the large entries, and rounding
+        // max + logSum at the magnitude of max would lose the small log-sum.
         TensorPrimitives.Subtract(row, max, output);
-        // exp into the output temporarily, then overwrite it with the log-probabilities.
         TensorPrimitives.Exp(output, output);
         float logSum = MathF.Log(TensorPrimitives.Sum(output));
-        TensorPrimitives.Subtract(row, max + logSum, output);
+        TensorPrimitives.Subtract(row, max, output);
+        TensorPrimitives.Subtract(output, logSum, output);
         return max + logSum;
     }
 
