@@ -18,6 +18,12 @@ namespace MixQ.Tensors.Tests;
 ///     x, w);
 /// </code>
 ///
+/// <para>Tolerances and the weighting seed are adjustable: <c>GradCheck.Run(op, reference,
+/// new GradCheck.Options { GradRelTol = 2e-3 }, x, w)</c>. <see cref="Reference"/> (Ops/Reference.cs) has naive
+/// double helpers to build references from: Broadcast, Map, Permute, ReduceAxis/SumAxis, MatMul, Transpose,
+/// Slice, Concat, Unravel/Ravel. Test files live in namespace MixQ.Tensors.Tests (a namespace
+/// MixQ.Tensors.Tests.Ops would shadow the Ops class).</para>
+///
 /// <para>What it asserts:</para>
 /// <list type="number">
 /// <item>Forward: every output element matches the reference within ForwardAbsTol + ForwardRelTol * |ref|.</item>

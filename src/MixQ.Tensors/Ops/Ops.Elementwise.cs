@@ -116,6 +116,12 @@ public static partial class Ops
         Power(x.Span, p, result.Span);
         return Graph.Record("pow_scalar", result, [x], g =>
         {
+            if (p == 0f)
+            {
+                // x^0 is constant; the general formula would give 0 * x^-1 = NaN at x = 0.
+                GradAccumulator(x);
+                return;
+            }
             using var derivative = new ScratchBuffer(x.Size);
             var d = derivative.Span;
             Power(x.Span, p - 1f, d);

@@ -97,6 +97,17 @@ public class ElementwiseOpsTests
         GradCheck.Run(t => Ops.PowScalar(t[0], p), d => Reference.Map(d[0], v => Math.Pow(v, p)), x);
     }
 
+    [Fact]
+    public void PowScalarZeroHasZeroGradientEvenAtZero()
+    {
+        var x = Tensor.FromArray([0f, -2f, 3f], 3);
+        x.RequiresGrad = true;
+        var y = Ops.PowScalar(x, 0f);
+        Assert.Equal([1f, 1f, 1f], y.ToArray());
+        Ops.Sum(y).Backward();
+        Assert.Equal([0f, 0f, 0f], x.Grad!.ToArray());
+    }
+
     [Theory]
     [InlineData(0.5f)]
     [InlineData(1.5f)]

@@ -71,6 +71,25 @@ public class ReductionOpsTests
         Assert.Equal(axis == 1 ? [1f, 0f, 0f, 0f, 1f, 0f] : [1f, 1f, 1f, 0f, 0f, 0f], x.Grad!.ToArray());
     }
 
+    [Fact]
+    public void MaxPropagatesNaNOnBothPaths()
+    {
+        // Innermost axis (IndexOfMax) and outer axis (running comparison) agree: NaN wins and takes the gradient.
+        var x = Tensor.FromArray([1f, float.NaN, 5f, 2f, 3f, 4f], 2, 3);
+        x.RequiresGrad = true;
+        var rows = Ops.Max(x, 1);
+        Assert.True(float.IsNaN(rows.ToArray()[0]));
+        Assert.Equal(4f, rows.ToArray()[1]);
+        Ops.Sum(rows).Backward();
+        Assert.Equal([0f, 1f, 0f, 0f, 0f, 1f], x.Grad!.ToArray());
+
+        x.Grad = null;
+        var columns = Ops.Max(x, 0);
+        Assert.Equal([2f, float.NaN, 5f], columns.ToArray());
+        Ops.Sum(columns).Backward();
+        Assert.Equal([0f, 1f, 1f, 1f, 0f, 0f], x.Grad!.ToArray());
+    }
+
     [Theory]
     [InlineData(0, false, false)]
     [InlineData(2, false, true)]
