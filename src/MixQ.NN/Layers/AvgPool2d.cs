@@ -1,0 +1,13 @@
+using MixQ.NN.Modules;
+using MixQ.Tensors;
+
+namespace MixQ.NN.Layers;
+
+/// <summary>Average pooling over NCHW windows (stride defaults to the kernel size; padding counts as zeros).</summary>
+public sealed class AvgPool2d(int kernel, int stride = 0, int padding = 0) : Module
+{
+    public int Kernel { get; } = kernel;
+    public int Stride { get; } = stride == 0 ? kernel : stride;
+    public int Padding { get; } = padding;
+    public override Tensor Forward(Tensor input) => Ops.AvgPool2d(input, Kernel, Stride, Padding);
+}
