@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace MixQ.Tensors.Kernels;
 
@@ -11,6 +12,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmKe
 {
     /// <summary>Computes the rows [rowStart, rowEnd) x columns [colStart, colEnd) of C on the calling thread.</summary>
     /// <param name="shared">Packed B shared by all workers, or null to pack privately.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunRegion(in GemmOperands op, in GemmPlan plan, int rowStart, int rowEnd, int colStart, int colEnd,
         GemmSharedB* shared)
     {
@@ -18,7 +20,6 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmKe
         int width = TKernel.Width;
         float[] aBuffer = ArrayPool<float>.Shared.Rent(plan.MC * plan.KC);
         float[] bBuffer = shared != null ? [] : ArrayPool<float>.Shared.Rent(plan.KC * (plan.DirectB ? width : plan.NC));
-        float* tile = stackalloc float[TKernel.MaxRows * width];
         try
         {
             fixed (float* packedA = aBuffer, bScratch = bBuffer)
@@ -35,7 +36,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmKe
                         {
                             int mc = Math.Min(plan.MC, rowEnd - ic);
                             GemmPacking.PackA(op, ic, mc, pc, kc, TKernel.MaxRows, packedA);
-                            MacroKernel(op, ic, mc, jc, nc, pc, kc, beta, packedA, packedB, bScratch, tile);
+                            MacroKernel(op, ic, mc, jc, nc, pc, kc, beta, packedA, packedB, bScratch);
                         }
                     }
                 }
@@ -52,6 +53,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmKe
     /// Returns the packed KC x NC block of op(B), or null when B is read in place (then only a ragged last
     /// sliver, which cannot be loaded as whole vectors without running past the row, goes to scratch).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float* PrepareB(in GemmOperands op, in GemmPlan plan, int jc, int nc, int pc, int pcIndex, int kc,
         GemmSharedB* shared, float* scratch)
     {
@@ -67,8 +69,9 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmKe
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(in GemmOperands op, int ic, int mc, int jc, int nc, int pc, int kc, float beta,
-        float* packedA, float* packedB, float* edgeB, float* tile)
+        float* packedA, float* packedB, float* edgeB)
     {
         int width = TKernel.Width, lanes = TKernel.Lanes;
         int count = GemmSlivers.Count(mc, TKernel.MaxRows);
@@ -87,31 +90,8 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmKe
                 else if (columns == stride) { b = op.BAt(pc, jc + c0); bStride = op.Ldb; }
                 else { b = edgeB; bStride = stride; }
 
-                if (columns == stride)
-                {
-                    TKernel.Run(rows, stride / lanes, kc, a, rows, b, bStride, c + c0, op.Ldc, op.Alpha, beta);
-                }
-                else
-                {
-                    // Ragged right edge: compute the whole vectors into a scratch tile, then merge the valid
-                    // columns with the same fused formula the kernel uses, so results do not depend on the path.
-                    TKernel.Run(rows, stride / lanes, kc, a, rows, b, bStride, tile, width, 1f, 0f);
-                    MergeTile(tile, width, rows, columns, c + c0, op.Ldc, op.Alpha, beta);
-                }
+                TKernel.Run(rows, stride / lanes, columns, kc, a, rows, b, bStride, c + c0, op.Ldc, op.Alpha, beta);
             }
-        }
-    }
-
-    private static void MergeTile(float* tile, int tileStride, int rows, int columns, float* c, nint ldc, float alpha, float beta)
-    {
-        for (int r = 0; r < rows; r++)
-        {
-            float* t = tile + r * tileStride;
-            float* cr = c + r * ldc;
-            if (beta == 0)
-                for (int j = 0; j < columns; j++) cr[j] = t[j] * alpha;
-            else
-                for (int j = 0; j < columns; j++) cr[j] = MathF.FusedMultiplyAdd(t[j], alpha, cr[j] * beta);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MixQ.Tensors.Kernels;
 
@@ -11,55 +12,56 @@ namespace MixQ.Tensors.Kernels;
 /// </summary>
 internal readonly struct GemmKernel512 : IGemmKernel
 {
-    public static bool IsSupported => Vector512.IsHardwareAccelerated;
+    public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
     public static int MaxRows => 12;
     public static int Lanes => 16;
     public static int Width => 32;
 
-    public static unsafe void Run(int rows, int vectors, int kc, float* a, nint aStride, float* b, nint bStride,
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void Run(int rows, int vectors, int columns, int kc, float* a, nint aStride, float* b, nint bStride,
         float* c, nint ldc, float alpha, float beta)
     {
         if (vectors == 2)
         {
             switch (rows)
             {
-                case 1: Tile<GemmConst1, GemmConst2>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 2: Tile<GemmConst2, GemmConst2>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 3: Tile<GemmConst3, GemmConst2>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 4: Tile<GemmConst4, GemmConst2>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 5: Tile<GemmConst5, GemmConst2>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 6: Tile<GemmConst6, GemmConst2>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 7: Tile<GemmConst7, GemmConst2>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 8: Tile<GemmConst8, GemmConst2>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 9: Tile<GemmConst9, GemmConst2>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 10: Tile<GemmConst10, GemmConst2>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 11: Tile<GemmConst11, GemmConst2>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 12: Tile<GemmConst12, GemmConst2>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 1: Tile<GemmConst1, GemmConst2>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 2: Tile<GemmConst2, GemmConst2>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 3: Tile<GemmConst3, GemmConst2>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 4: Tile<GemmConst4, GemmConst2>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 5: Tile<GemmConst5, GemmConst2>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 6: Tile<GemmConst6, GemmConst2>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 7: Tile<GemmConst7, GemmConst2>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 8: Tile<GemmConst8, GemmConst2>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 9: Tile<GemmConst9, GemmConst2>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 10: Tile<GemmConst10, GemmConst2>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 11: Tile<GemmConst11, GemmConst2>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 12: Tile<GemmConst12, GemmConst2>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
             }
         }
         else
         {
             switch (rows)
             {
-                case 1: Tile<GemmConst1, GemmConst1>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 2: Tile<GemmConst2, GemmConst1>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 3: Tile<GemmConst3, GemmConst1>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 4: Tile<GemmConst4, GemmConst1>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 5: Tile<GemmConst5, GemmConst1>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 6: Tile<GemmConst6, GemmConst1>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 7: Tile<GemmConst7, GemmConst1>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 8: Tile<GemmConst8, GemmConst1>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 9: Tile<GemmConst9, GemmConst1>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 10: Tile<GemmConst10, GemmConst1>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 11: Tile<GemmConst11, GemmConst1>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
-                case 12: Tile<GemmConst12, GemmConst1>(kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 1: Tile<GemmConst1, GemmConst1>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 2: Tile<GemmConst2, GemmConst1>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 3: Tile<GemmConst3, GemmConst1>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 4: Tile<GemmConst4, GemmConst1>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 5: Tile<GemmConst5, GemmConst1>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 6: Tile<GemmConst6, GemmConst1>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 7: Tile<GemmConst7, GemmConst1>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 8: Tile<GemmConst8, GemmConst1>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 9: Tile<GemmConst9, GemmConst1>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 10: Tile<GemmConst10, GemmConst1>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 11: Tile<GemmConst11, GemmConst1>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
+                case 12: Tile<GemmConst12, GemmConst1>(columns, kc, a, aStride, b, bStride, c, ldc, alpha, beta); return;
             }
         }
         throw new ArgumentOutOfRangeException(nameof(rows));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Tile<TRows, TVectors>(int kc, float* a, nint aStride, float* b, nint bStride,
+    private static unsafe void Tile<TRows, TVectors>(int columns, int kc, float* a, nint aStride, float* b, nint bStride,
         float* c, nint ldc, float alpha, float beta)
         where TRows : struct, IGemmConst where TVectors : struct, IGemmConst
     {
@@ -98,18 +100,38 @@ internal readonly struct GemmKernel512 : IGemmKernel
             b += bStride;
         }
 
-        StoreRow<TVectors>(c + 0 * ldc, c0x0, c0x1, alpha, beta);
-        if (TRows.Value > 1) StoreRow<TVectors>(c + 1 * ldc, c1x0, c1x1, alpha, beta);
-        if (TRows.Value > 2) StoreRow<TVectors>(c + 2 * ldc, c2x0, c2x1, alpha, beta);
-        if (TRows.Value > 3) StoreRow<TVectors>(c + 3 * ldc, c3x0, c3x1, alpha, beta);
-        if (TRows.Value > 4) StoreRow<TVectors>(c + 4 * ldc, c4x0, c4x1, alpha, beta);
-        if (TRows.Value > 5) StoreRow<TVectors>(c + 5 * ldc, c5x0, c5x1, alpha, beta);
-        if (TRows.Value > 6) StoreRow<TVectors>(c + 6 * ldc, c6x0, c6x1, alpha, beta);
-        if (TRows.Value > 7) StoreRow<TVectors>(c + 7 * ldc, c7x0, c7x1, alpha, beta);
-        if (TRows.Value > 8) StoreRow<TVectors>(c + 8 * ldc, c8x0, c8x1, alpha, beta);
-        if (TRows.Value > 9) StoreRow<TVectors>(c + 9 * ldc, c9x0, c9x1, alpha, beta);
-        if (TRows.Value > 10) StoreRow<TVectors>(c + 10 * ldc, c10x0, c10x1, alpha, beta);
-        if (TRows.Value > 11) StoreRow<TVectors>(c + 11 * ldc, c11x0, c11x1, alpha, beta);
+        if (columns == TVectors.Value * Lanes)
+        {
+            StoreRow<TVectors>(c + 0 * ldc, c0x0, c0x1, alpha, beta);
+            if (TRows.Value > 1) StoreRow<TVectors>(c + 1 * ldc, c1x0, c1x1, alpha, beta);
+            if (TRows.Value > 2) StoreRow<TVectors>(c + 2 * ldc, c2x0, c2x1, alpha, beta);
+            if (TRows.Value > 3) StoreRow<TVectors>(c + 3 * ldc, c3x0, c3x1, alpha, beta);
+            if (TRows.Value > 4) StoreRow<TVectors>(c + 4 * ldc, c4x0, c4x1, alpha, beta);
+            if (TRows.Value > 5) StoreRow<TVectors>(c + 5 * ldc, c5x0, c5x1, alpha, beta);
+            if (TRows.Value > 6) StoreRow<TVectors>(c + 6 * ldc, c6x0, c6x1, alpha, beta);
+            if (TRows.Value > 7) StoreRow<TVectors>(c + 7 * ldc, c7x0, c7x1, alpha, beta);
+            if (TRows.Value > 8) StoreRow<TVectors>(c + 8 * ldc, c8x0, c8x1, alpha, beta);
+            if (TRows.Value > 9) StoreRow<TVectors>(c + 9 * ldc, c9x0, c9x1, alpha, beta);
+            if (TRows.Value > 10) StoreRow<TVectors>(c + 10 * ldc, c10x0, c10x1, alpha, beta);
+            if (TRows.Value > 11) StoreRow<TVectors>(c + 11 * ldc, c11x0, c11x1, alpha, beta);
+        }
+        else
+        {
+            // Ragged right edge: masked loads/stores touch only the valid columns of C.
+            Vector512<float> m0 = Mask(columns), m1 = Mask(columns - 16);
+            StoreRowMasked<TVectors>(c + 0 * ldc, c0x0, c0x1, m0, m1, alpha, beta);
+            if (TRows.Value > 1) StoreRowMasked<TVectors>(c + 1 * ldc, c1x0, c1x1, m0, m1, alpha, beta);
+            if (TRows.Value > 2) StoreRowMasked<TVectors>(c + 2 * ldc, c2x0, c2x1, m0, m1, alpha, beta);
+            if (TRows.Value > 3) StoreRowMasked<TVectors>(c + 3 * ldc, c3x0, c3x1, m0, m1, alpha, beta);
+            if (TRows.Value > 4) StoreRowMasked<TVectors>(c + 4 * ldc, c4x0, c4x1, m0, m1, alpha, beta);
+            if (TRows.Value > 5) StoreRowMasked<TVectors>(c + 5 * ldc, c5x0, c5x1, m0, m1, alpha, beta);
+            if (TRows.Value > 6) StoreRowMasked<TVectors>(c + 6 * ldc, c6x0, c6x1, m0, m1, alpha, beta);
+            if (TRows.Value > 7) StoreRowMasked<TVectors>(c + 7 * ldc, c7x0, c7x1, m0, m1, alpha, beta);
+            if (TRows.Value > 8) StoreRowMasked<TVectors>(c + 8 * ldc, c8x0, c8x1, m0, m1, alpha, beta);
+            if (TRows.Value > 9) StoreRowMasked<TVectors>(c + 9 * ldc, c9x0, c9x1, m0, m1, alpha, beta);
+            if (TRows.Value > 10) StoreRowMasked<TVectors>(c + 10 * ldc, c10x0, c10x1, m0, m1, alpha, beta);
+            if (TRows.Value > 11) StoreRowMasked<TVectors>(c + 11 * ldc, c11x0, c11x1, m0, m1, alpha, beta);
+        }
     }
 
     /// <summary>C = alpha * acc + beta * C, never reading C when beta is 0 (it may hold NaN garbage).</summary>
@@ -128,6 +150,29 @@ internal readonly struct GemmKernel512 : IGemmKernel
             var vb = Vector512.Create(beta);
             Vector512.Store(Vector512.FusedMultiplyAdd(x0, va, Vector512.Load(c) * vb), c);
             if (TVectors.Value > 1) Vector512.Store(Vector512.FusedMultiplyAdd(x1, va, Vector512.Load(c + 16) * vb), c + 16);
+        }
+    }
+
+    /// <summary>Lanes [0, valid) set: the columns of one vector that exist in C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Mask(int valid) =>
+        Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(valid)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreRowMasked<TVectors>(float* c, Vector512<float> x0, Vector512<float> x1, Vector512<float> m0, Vector512<float> m1, float alpha, float beta)
+        where TVectors : struct, IGemmConst
+    {
+        var va = Vector512.Create(alpha);
+        if (beta == 0)
+        {
+            Avx512F.MaskStore(c, m0, x0 * va);
+            if (TVectors.Value > 1) Avx512F.MaskStore(c + 16, m1, x1 * va);
+        }
+        else
+        {
+            var vb = Vector512.Create(beta);
+            Avx512F.MaskStore(c, m0, Vector512.FusedMultiplyAdd(x0, va, Avx512F.MaskLoad(c, m0, default) * vb));
+            if (TVectors.Value > 1) Avx512F.MaskStore(c + 16, m1, Vector512.FusedMultiplyAdd(x1, va, Avx512F.MaskLoad(c + 16, m1, default) * vb));
         }
     }
 }

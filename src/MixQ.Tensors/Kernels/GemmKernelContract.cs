@@ -19,8 +19,11 @@ internal interface IGemmKernel
     /// <summary>Columns of a full tile (NR = 2 * Lanes): the width of a packed B sliver.</summary>
     static abstract int Width { get; }
 
-    /// <summary>beta == 0 must overwrite C without reading it.</summary>
-    static abstract unsafe void Run(int rows, int vectors, int kc, float* a, nint aStride, float* b, nint bStride,
+    /// <summary>
+    /// Updates columns [0, <paramref name="columns"/>) of the tile; columns beyond (the rest of the last vector)
+    /// are neither read nor written. beta == 0 must overwrite C without reading it.
+    /// </summary>
+    static abstract unsafe void Run(int rows, int vectors, int columns, int kc, float* a, nint aStride, float* b, nint bStride,
         float* c, nint ldc, float alpha, float beta);
 }
 

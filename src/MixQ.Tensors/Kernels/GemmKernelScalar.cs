@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MixQ.Tensors.Kernels;
 
 /// <summary>
@@ -13,7 +14,8 @@ internal readonly struct GemmKernelScalar : IGemmKernel
     public static int Lanes => 1;
     public static int Width => Tile;
 
-    public static unsafe void Run(int rows, int vectors, int kc, float* a, nint aStride, float* b, nint bStride,
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void Run(int rows, int vectors, int columns, int kc, float* a, nint aStride, float* b, nint bStride,
         float* c, nint ldc, float alpha, float beta)
     {
         float* acc = stackalloc float[Tile * Tile];

@@ -13,6 +13,7 @@ namespace MixQ.Tensors.Kernels;
 internal static unsafe class GemmPacking
 {
     /// <summary>Packs op(A)[ic.., pc..] (mc x kc) as evenly split slivers of at most maxRows rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(in GemmOperands op, int ic, int mc, int pc, int kc, int maxRows, float* dst)
     {
         int count = GemmSlivers.Count(mc, maxRows);
@@ -31,6 +32,7 @@ internal static unsafe class GemmPacking
     /// Packs op(B)[pc.., jc..] (kc x nc) as slivers of <paramref name="width"/> columns; sliver t starts at
     /// dst + t * width * kc and a partial last sliver is zero-padded to whole vectors of <paramref name="lanes"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(in GemmOperands op, int jc, int nc, int pc, int kc, int width, int lanes, float* dst)
     {
         for (int c0 = 0; c0 < nc; c0 += width)
@@ -46,6 +48,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>dst[p * dstStride + j] = src[p * ld + j] for j &lt; width, zero up to dstStride.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CopyRows(float* src, nint ld, int width, int kc, float* dst, int dstStride)
     {
         for (int p = 0; p < kc; p++, src += ld, dst += dstStride)
@@ -61,6 +64,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>dst[p * dstStride + r] = src[r * ld + p] for r &lt; rows, zero up to dstStride.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TransposeRows(float* src, nint ld, int rows, int kc, float* dst, int dstStride)
     {
         int r = 0;

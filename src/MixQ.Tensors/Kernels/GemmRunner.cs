@@ -16,11 +16,24 @@ internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKe
 
     public static void Run(in GemmOperands op, int threads)
     {
+        if (UseDotProducts(op))
+        {
+            GemmDotKernel.Run(op);
+            return;
+        }
         var plan = new GemmPlan(op, TKernel.MaxRows, TKernel.Width);
         int workers = ChooseWorkers(op, threads);
         if (workers > 1 && TryRunParallel(op, plan, workers)) return;
         GemmDriver<TKernel>.RunRegion(op, plan, 0, op.M, 0, op.N, null);
     }
+
+    /// <summary>
+    /// A * B^T with few rows and a deep k: dot products beat packing B^T, which would be used only m times.
+    /// Decided from the shape alone (never the thread count), so results stay independent of threads.
+    /// </summary>
+    private static bool UseDotProducts(in GemmOperands op) =>
+        typeof(TKernel) == typeof(GemmKernel512) && GemmDotKernel.IsSupported && !op.TransA && op.TransB
+        && op.M <= GemmTuning.DotMaxRows && op.K >= GemmTuning.DotMinDepth;
 
     private static int ChooseWorkers(in GemmOperands op, int threads)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MixQ.Tensors.Kernels;
 
 /// <summary>
@@ -19,6 +20,7 @@ internal unsafe struct GemmSharedB
     public static int GroupCount(int n, int groupColumns) => (n + groupColumns - 1) / groupColumns;
 
     /// <summary>Makes sure columns [jc, jc + nc) of panel pc are packed and returns the block's start.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly float* Ensure<TKernel>(in GemmOperands op, int pc, int pcIndex, int kc, int jc, int nc)
         where TKernel : struct, IGemmKernel
     {

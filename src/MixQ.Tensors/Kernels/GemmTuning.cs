@@ -8,6 +8,9 @@ internal static class GemmTuning
     public static int NC = Env("MIXQ_GEMM_NC", 1024);
     public static int DirectBMaxRows = Env("MIXQ_GEMM_DIRECTB", 24);
 
+    public static int DotMaxRows = Env("MIXQ_GEMM_DOTROWS", 32);
+    public static int DotMinDepth = Env("MIXQ_GEMM_DOTDEPTH", 64);
+
     /// <summary>Below this many flops per extra thread, waking a worker costs more than it saves.</summary>
     public static double MinFlopsPerThread = Env("MIXQ_GEMM_MINFLOPS", 4_000_000);
 
