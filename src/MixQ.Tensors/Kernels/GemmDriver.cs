@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace MixQ.Tensors.Kernels;
@@ -18,34 +17,24 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmKe
     {
         if (rowStart >= rowEnd || colStart >= colEnd) return;
         int width = TKernel.Width;
-        float[] aBuffer = ArrayPool<float>.Shared.Rent(plan.MC * plan.KC);
-        float[] bBuffer = shared != null ? [] : ArrayPool<float>.Shared.Rent(plan.KC * (plan.DirectB ? width : plan.NC));
-        try
+        float* packedA = GemmScratch.ForA(Math.Min(plan.MC, rowEnd - rowStart) * plan.KC);
+        int bColumns = plan.DirectB ? width : Math.Min(plan.NC, GemmSlivers.RoundUp(colEnd - colStart, width));
+        float* bScratch = shared != null ? null : GemmScratch.ForB(plan.KC * bColumns);
+        for (int jc = colStart; jc < colEnd; jc += plan.NC)
         {
-            fixed (float* packedA = aBuffer, bScratch = bBuffer)
+            int nc = Math.Min(plan.NC, colEnd - jc);
+            for (int pc = 0, pcIndex = 0; pc < op.K; pc += plan.KC, pcIndex++)
             {
-                for (int jc = colStart; jc < colEnd; jc += plan.NC)
+                int kc = Math.Min(plan.KC, op.K - pc);
+                float beta = pc == 0 ? op.Beta : 1f;
+                float* packedB = PrepareB(op, plan, jc, nc, pc, pcIndex, kc, shared, bScratch);
+                for (int ic = rowStart; ic < rowEnd; ic += plan.MC)
                 {
-                    int nc = Math.Min(plan.NC, colEnd - jc);
-                    for (int pc = 0, pcIndex = 0; pc < op.K; pc += plan.KC, pcIndex++)
-                    {
-                        int kc = Math.Min(plan.KC, op.K - pc);
-                        float beta = pc == 0 ? op.Beta : 1f;
-                        float* packedB = PrepareB(op, plan, jc, nc, pc, pcIndex, kc, shared, bScratch);
-                        for (int ic = rowStart; ic < rowEnd; ic += plan.MC)
-                        {
-                            int mc = Math.Min(plan.MC, rowEnd - ic);
-                            GemmPacking.PackA(op, ic, mc, pc, kc, TKernel.MaxRows, packedA);
-                            MacroKernel(op, ic, mc, jc, nc, pc, kc, beta, packedA, packedB, bScratch);
-                        }
-                    }
+                    int mc = Math.Min(plan.MC, rowEnd - ic);
+                    GemmPacking.PackA(op, ic, mc, pc, kc, TKernel.MaxRows, packedA);
+                    MacroKernel(op, ic, mc, jc, nc, pc, kc, beta, packedA, packedB, bScratch);
                 }
             }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(aBuffer);
-            if (shared == null) ArrayPool<float>.Shared.Return(bBuffer);
         }
     }
 

@@ -63,7 +63,7 @@ internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKe
             int groupColumns = GroupSlivers * TKernel.Width;
             int groups = GemmSharedB.GroupCount(op.N, groupColumns);
             int panels = (op.K + plan.KC - 1) / plan.KC;
-            packed = ArrayPool<float>.Shared.Rent(op.K * paddedN);
+            packed = ArrayPool<float>.Shared.Rent(op.K * paddedN + 16);
             state = ArrayPool<int>.Shared.Rent(panels * groups);
             Array.Clear(state, 0, panels * groups);
             fixed (float* packedPtr = packed)
@@ -71,7 +71,7 @@ internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKe
             {
                 job.Shared = new GemmSharedB
                 {
-                    Packed = packedPtr, State = statePtr, PaddedN = paddedN, GroupColumns = groupColumns, GroupsPerPanel = groups,
+                    Packed = GemmScratch.Align(packedPtr), State = statePtr, PaddedN = paddedN, GroupColumns = groupColumns, GroupsPerPanel = groups,
                 };
                 return GemmWorkers.TryRun(job, workers);
             }
