@@ -1,13 +1,15 @@
 using MixQ.Bench;
 
-return args.FirstOrDefault() switch
+// Subcommand dispatch: `dotnet run -c Release --project bench/MixQ.Bench -- <benchmark> [options]`.
+var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
 {
-    "train" => TrainBenchmark.Run(args[1..]),
-    _ => Usage(),
+    ["gemm"] = GemmBenchmark.Run,
+    ["train"] = TrainBenchmark.Run,
 };
 
-static int Usage()
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {
-    Console.Error.WriteLine("usage: MixQ.Bench train [--models mlp,lenet5,cifarnet] [--batch 128] [--steps N]");
+    Console.Error.WriteLine($"usage: MixQ.Bench <{string.Join("|", benchmarks.Keys)}> [options]");
     return 2;
 }
+return run(args[1..]);
