@@ -27,7 +27,8 @@ public static class MixQCommand
         }
         try
         {
-            return parse.Invoke();
+            // Our handler below, not the library's, reports exceptions: one line for user errors.
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (MixQException e)
         {

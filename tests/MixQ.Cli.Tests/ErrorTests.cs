@@ -12,10 +12,12 @@ public sealed class ErrorTests : IDisposable
     private void AssertOneErrorLine(MixQProcess.Result r, string expected)
     {
         Assert.NotEqual(0, r.ExitCode);
+        // Progress notes may precede it on stderr; the error itself is one line, and the last.
         var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.StartsWith("mixq: error: ", lines[0]);
-        Assert.Contains(expected, lines[0], StringComparison.OrdinalIgnoreCase);
+        var errors = lines.Where(l => l.StartsWith("mixq: error: ", StringComparison.Ordinal)).ToList();
+        Assert.Single(errors);
+        Assert.Equal(errors[0], lines[^1]);
+        Assert.Contains(expected, errors[0], StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("   at ", r.Stdout + r.Stderr); // no stack trace
     }
 

@@ -10,14 +10,26 @@ namespace MixQ.Cli.Output;
 /// </summary>
 public sealed class TrainingConsole(bool quiet)
 {
-    private readonly IAnsiConsole _console = AnsiConsole.Create(new AnsiConsoleSettings
+    private readonly IAnsiConsole _console = CreateConsole(quiet);
+
+    private static IAnsiConsole CreateConsole(bool quiet)
     {
-        Out = new AnsiConsoleOutput(quiet ? Console.Error : Console.Out),
-    });
+        bool redirected = quiet ? Console.IsErrorRedirected : Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(quiet ? Console.Error : Console.Out),
+            // Logs and pipes get plain text: no escape codes, no wrapping at an imaginary 80 columns.
+            Ansi = redirected || Environment.GetEnvironmentVariable("NO_COLOR") is not null ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Interactive = redirected ? InteractionSupport.No : InteractionSupport.Detect,
+        });
+        if (redirected) console.Profile.Width = 200;
+        return console;
+    }
 
     public TrainResult Run(Func<ITrainingObserver, TrainResult> run)
     {
-        if (!_console.Profile.Capabilities.Interactive || Console.IsOutputRedirected && !quiet)
+        if (!_console.Profile.Capabilities.Interactive)
             return run(new PlainObserver(_console));
         TrainResult? result = null;
         _console.Progress()
