@@ -1,8 +1,8 @@
 using MixQ.Tensors;
 using MixQ.Tensors.Kernels;
-using static MixQ.Tensors.Tests.Fused.ReferenceGradientCheck;
+using static MixQ.Tensors.Tests.Approx;
 
-namespace MixQ.Tensors.Tests.Fused;
+namespace MixQ.Tensors.Tests;
 
 public class ConvTests
 {
@@ -24,7 +24,7 @@ public class ConvTests
         var weight = Random(rng, 0.5f, oc, c / groups, k, k);
         var b = Random(rng, 0.5f, oc);
         var inputs = bias ? new[] { x, weight, b } : new[] { x, weight };
-        Run(t => Ops.Conv2d(t[0], t[1], bias ? t[2] : null, stride, pad, groups),
+        GradCheck.Run(t => Ops.Conv2d(t[0], t[1], bias ? t[2] : null, stride, pad, groups),
             v => NaiveReference.Conv2d(v[0], [n, c, h, w], v[1], [oc, c / groups, k, k], bias ? v[2] : null, stride, pad, groups),
             inputs);
     }
@@ -42,7 +42,7 @@ public class ConvTests
         var rng = new Random(3);
         var nhwc = Random(rng, 1f, 2, 5, 4, 3);              // [N, H, W, C]
         var weight = Random(rng, 0.5f, 2, 3, 3, 3);
-        Run(t => Ops.Conv2d(t[0].Permute(0, 3, 1, 2), t[1], null, 1, 1),
+        GradCheck.Run(t => Ops.Conv2d(t[0].Permute(0, 3, 1, 2), t[1], null, 1, 1),
             v => NaiveReference.Conv2d(ToNchw(v[0], 2, 5, 4, 3), [2, 3, 5, 4], v[1], [2, 3, 3, 3], null, 1, 1, 1),
             [nhwc, weight]);
     }

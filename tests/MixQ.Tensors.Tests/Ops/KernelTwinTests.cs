@@ -1,7 +1,7 @@
 using MixQ.Tensors.Kernels;
-using static MixQ.Tensors.Tests.Fused.ReferenceGradientCheck;
+using static MixQ.Tensors.Tests.Approx;
 
-namespace MixQ.Tensors.Tests.Fused;
+namespace MixQ.Tensors.Tests;
 
 /// <summary>Vectorised kernels against their scalar twins (odd lengths hit every vector width and the tail).</summary>
 public class KernelTwinTests
