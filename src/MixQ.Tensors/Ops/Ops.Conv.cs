@@ -157,7 +157,15 @@ public static partial class Ops
         int gemmThreads = ConvPlan.GemmThreads(chunks);
         int plane = p.OutPlane;
 
-        float[]? dx = needX ? ArrayPool<float>.Shared.Rent(p.Batch * p.InSize) : null;
+        // dx is written straight into x's gradient when it has none yet (the usual case); else via scratch.
+        float[]? dx = null, dxScratch = null;
+        int dxo = 0;
+        if (needX)
+        {
+            GradTarget(x, out bool fresh);
+            if (fresh) (dx, dxo) = (x.Grad!.Storage, x.Grad.Offset);
+            else dx = dxScratch = ArrayPool<float>.Shared.Rent(p.Batch * p.InSize);
+        }
         float[][]? dwPartial = needW ? new float[chunks][] : null;
         if (dwPartial is not null)
             for (int k = 0; k < chunks; k++) dwPartial[k] = ArrayPool<float>.Shared.Rent(weightSize);
@@ -218,7 +226,7 @@ public static partial class Ops
 
                         if (dx is not null)
                         {
-                            Span<float> target = direct ? dx.AsSpan(s0 * p.InSize, p.InSize) : dcol.AsSpan(0, p.Geo.ColRows * width);
+                            Span<float> target = direct ? dx.AsSpan(dxo + s0 * p.InSize, p.InSize) : dcol.AsSpan(0, p.Geo.ColRows * width);
                             for (int grp = 0; grp < p.Groups; grp++)
                             {
                                 Gemm.Sgemm(true, false, p.GroupK, width, p.GroupOut, 1f,
@@ -228,7 +236,7 @@ public static partial class Ops
                             }
                             if (!direct)
                             {
-                                var dImages = dx.AsSpan(s0 * p.InSize, count * p.InSize);
+                                var dImages = dx.AsSpan(dxo + s0 * p.InSize, count * p.InSize);
                                 dImages.Clear();
                                 Im2Col.AccumulateBatch(target, count, p.Geo, dImages);
                             }
@@ -244,10 +252,11 @@ public static partial class Ops
             });
         }
 
-        if (dx is not null)
+        if (dxScratch is not null)
         {
-            x.AccumulateGrad(dx.AsSpan(0, p.Batch * p.InSize));
-            ArrayPool<float>.Shared.Return(dx);
+            var grad = x.Grad!.Span;
+            TensorPrimitives.Add(grad, dxScratch.AsSpan(0, grad.Length), grad);
+            ArrayPool<float>.Shared.Return(dxScratch);
         }
         if (dwPartial is not null)
         {
