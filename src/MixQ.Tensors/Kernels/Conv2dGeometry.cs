@@ -19,27 +19,6 @@ public readonly record struct Conv2dGeometry(
     /// <summary>A 1x1, stride-1, unpadded convolution reads the image itself as its im2col matrix.</summary>
     public bool IsPointwise => KernelH == 1 && KernelW == 1 && StrideH == 1 && StrideW == 1 && PadH == 0 && PadW == 0;
 
-    /// <summary>
-    /// Output columns [start, end) whose input column ow*stride - pad + kernelCol lies inside the image;
-    /// the others read zero padding.
-    /// </summary>
-    public (int Start, int End) ValidOutputColumns(int kernelCol) =>
-        ValidRange(OutW, Width, StrideW, PadW, kernelCol);
-
-    /// <summary>Like <see cref="ValidOutputColumns"/> for rows.</summary>
-    public (int Start, int End) ValidOutputRows(int kernelRow) =>
-        ValidRange(OutH, Height, StrideH, PadH, kernelRow);
-
-    private static (int, int) ValidRange(int outSize, int inSize, int stride, int pad, int k)
-    {
-        // Need 0 <= o*stride - pad + k < inSize.
-        int lowNumerator = pad - k;
-        int start = lowNumerator <= 0 ? 0 : (lowNumerator + stride - 1) / stride;
-        int highNumerator = inSize - 1 + pad - k;
-        int end = highNumerator < 0 ? 0 : Math.Min(outSize, highNumerator / stride + 1);
-        return (start, Math.Max(start, end));
-    }
-
     public void Validate()
     {
         if (Channels <= 0 || Height <= 0 || Width <= 0) throw new ArgumentException($"empty input image [{Channels}, {Height}, {Width}]");

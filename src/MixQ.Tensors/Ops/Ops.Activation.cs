@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics.Tensors;
 using MixQ.Tensors.Autograd;
 using MixQ.Tensors.Kernels;
@@ -61,20 +60,17 @@ public static partial class Ops
             var gy = g.Contiguous();
             float[] gs = gy.Storage;
             int go = gy.Offset;
-            var dx = ArrayPool<float>.Shared.Rent(x.Size);
-            BatchParallel.For(rows, chunks, (_, start, end) =>
+            WriteGrad(x, (dx, dxo) => BatchParallel.For(rows, chunks, (_, start, end) =>
             {
                 for (int r = start; r < end; r++)
                 {
                     var gRow = gs.AsSpan(go + r * d, d);
                     var yRow = ys.AsSpan(r * d, d);
-                    var dxRow = dx.AsSpan(r * d, d);
+                    var dxRow = dx.AsSpan(dxo + r * d, d);
                     TensorPrimitives.Subtract(gRow, TensorPrimitives.Dot(gRow, yRow), dxRow);
                     TensorPrimitives.Multiply(dxRow, yRow, dxRow);
                 }
-            });
-            x.AccumulateGrad(dx.AsSpan(0, x.Size));
-            ArrayPool<float>.Shared.Return(dx);
+            }));
         });
     }
 
@@ -100,19 +96,16 @@ public static partial class Ops
             var gy = g.Contiguous();
             float[] gs = gy.Storage;
             int go = gy.Offset;
-            var dx = ArrayPool<float>.Shared.Rent(x.Size);
-            BatchParallel.For(rows, chunks, (_, start, end) =>
+            WriteGrad(x, (dx, dxo) => BatchParallel.For(rows, chunks, (_, start, end) =>
             {
                 for (int r = start; r < end; r++)
                 {
                     var gRow = gs.AsSpan(go + r * d, d);
-                    var dxRow = dx.AsSpan(r * d, d);
+                    var dxRow = dx.AsSpan(dxo + r * d, d);
                     TensorPrimitives.Exp(ys.AsSpan(r * d, d), dxRow);
                     TensorPrimitives.MultiplyAdd(dxRow, -TensorPrimitives.Sum(gRow), gRow, dxRow);
                 }
-            });
-            x.AccumulateGrad(dx.AsSpan(0, x.Size));
-            ArrayPool<float>.Shared.Return(dx);
+            }));
         });
     }
 
@@ -170,12 +163,9 @@ public static partial class Ops
         var gy = g.Contiguous();
         float[] xs = x.Storage, gs = gy.Storage;
         int xo = x.Offset, go = gy.Offset, size = x.Size;
-        var dx = ArrayPool<float>.Shared.Rent(size);
-        BatchParallel.For(size, BatchParallel.ChunksFor(size, ElementwiseGrain), (_, start, end) =>
+        WriteGrad(x, (dx, dxo) => BatchParallel.For(size, BatchParallel.ChunksFor(size, ElementwiseGrain), (_, start, end) =>
         {
-            Elementwise.Apply(kernel, xs.AsSpan(xo + start, end - start), gs.AsSpan(go + start, end - start), dx.AsSpan(start, end - start));
-        });
-        x.AccumulateGrad(dx.AsSpan(0, size));
-        ArrayPool<float>.Shared.Return(dx);
+            Elementwise.Apply(kernel, xs.AsSpan(xo + start, end - start), gs.AsSpan(go + start, end - start), dx.AsSpan(dxo + start, end - start));
+        }));
     }
 }

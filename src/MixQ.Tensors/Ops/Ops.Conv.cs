@@ -12,12 +12,13 @@ public static partial class Ops
     /// <paramref name="weight"/> [OC, C/groups, KH, KW] plus an optional <paramref name="bias"/> [OC];
     /// result [N, OC, OH, OW] with OH = (H + 2 padding - KH) / stride + 1.
     /// <para>
-    /// Each sample is lowered with im2col and multiplied by the weight matrix (one GEMM per group); samples run
-    /// in parallel with single-threaded GEMMs, which keeps every core busy without nested parallelism.
+    /// Each sample is lowered with im2col and multiplied by the weight matrix (one GEMM per group). Samples run
+    /// in parallel with single-threaded GEMMs, which keeps every core busy without nested parallelism; small
+    /// feature maps put several samples side by side in one GEMM (see <see cref="ConvTileColumns"/>).
     /// 1x1 stride-1 unpadded convolutions skip im2col (the image already is the column matrix).
     /// Backward: dW = sum_n dY_n col_n^T, dcol_n = W^T dY_n folded back by col2im, db = sum of dY.
-    /// Weight gradients are accumulated per fixed batch chunk and summed in chunk order, so results are
-    /// bit-identical for any thread count (see <see cref="BatchParallel"/>).
+    /// Weight gradients are accumulated per batch chunk whose boundaries depend only on the shapes, and summed
+    /// in chunk order, so results are bit-identical for any thread count (see <see cref="BatchParallel"/>).
     /// </para>
     /// </summary>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0, int groups = 1)
@@ -46,6 +47,13 @@ public static partial class Ops
         return Graph.Record("conv2d", y, inputs, g => ConvBackward(plan, x, w, b, g.Contiguous()));
     }
 
+    /// <summary>
+    /// Minimum GEMM width (output pixels) worth one call. Feature maps smaller than this (deep layers: 8x8,
+    /// 4x4) are batched: several samples' im2col blocks sit side by side in one matrix, so the GEMM sees
+    /// N = samples * OH * OW instead of a skinny 16-column product dominated by packing overhead.
+    /// </summary>
+    private const int ConvTileColumns = 256;
+
     /// <summary>Sizes shared by the forward and backward passes of one convolution call.</summary>
     private sealed record ConvPlan(Conv2dGeometry Geo, int OutChannels, int Groups, int Batch)
     {
@@ -55,9 +63,30 @@ public static partial class Ops
         public int GroupOut => OutChannels / Groups;
         /// <summary>Reduction length of one group's GEMM: (C/groups) * KH * KW.</summary>
         public int GroupK => Geo.ColRows / Groups;
-        public int ColSize => Geo.ColRows * OutPlane;
-        /// <summary>With a single sample there is no batch parallelism, so the GEMM itself may use threads.</summary>
-        public int GemmThreads => Batch == 1 ? BatchParallel.MaxDegreeOfParallelism : 1;
+        public bool Pointwise => Geo.IsPointwise;
+
+        /// <summary>Samples per GEMM: enough to reach <see cref="ConvTileColumns"/> columns.</summary>
+        public int TileSamples => OutPlane >= ConvTileColumns ? 1 : Math.Min(Batch, (ConvTileColumns + OutPlane - 1) / OutPlane);
+
+        /// <summary>Forward chunks carry no reduction, so any split is deterministic: whole tiles, at least one per thread.</summary>
+        public int ForwardChunks
+        {
+            get
+            {
+                int threads = BatchParallel.MaxDegreeOfParallelism;
+                int tiles = (Batch + TileSamples - 1) / TileSamples;
+                return Math.Min(Batch, Math.Max(threads, Math.Min(tiles, 4 * threads)));
+            }
+        }
+
+        /// <summary>
+        /// Backward chunks: a function of the shapes only (never of the thread count), because each chunk owns
+        /// a weight-gradient partial and the partials are summed in chunk order.
+        /// </summary>
+        public int BackwardChunks => Math.Min(Math.Min(Batch, BatchParallel.ReductionChunks), (Batch + TileSamples - 1) / TileSamples);
+
+        /// <summary>With a single chunk there is no batch parallelism, so the GEMM itself may use the threads.</summary>
+        public static int GemmThreads(int chunks) => chunks == 1 ? BatchParallel.MaxDegreeOfParallelism : 1;
     }
 
     private static void ConvForward(ConvPlan p, Tensor x, Tensor w, Tensor? b, Tensor y)
@@ -66,42 +95,54 @@ public static partial class Ops
         int xo = x.Offset, wo = w.Offset;
         float[]? bs = b?.Storage;
         int bo = b?.Offset ?? 0;
-        bool pointwise = p.Geo.IsPointwise;
-        BatchParallel.For(p.Batch, BatchParallel.ChunksFor(p.Batch, 1), (_, start, end) =>
+        int chunks = p.ForwardChunks;
+        int gemmThreads = ConvPlan.GemmThreads(chunks);
+        int plane = p.OutPlane;
+        BatchParallel.For(p.Batch, chunks, (_, start, end) =>
         {
-            float[]? colBuffer = pointwise ? null : ArrayPool<float>.Shared.Rent(p.ColSize);
+            int maxTile = Math.Min(p.TileSamples, end - start);
+            bool direct = maxTile == 1 && p.Pointwise;
+            float[]? col = direct ? null : ArrayPool<float>.Shared.Rent(p.Geo.ColRows * maxTile * plane);
+            float[]? yTile = maxTile > 1 ? ArrayPool<float>.Shared.Rent(p.OutChannels * maxTile * plane) : null;
             try
             {
-                for (int s = start; s < end; s++)
+                for (int s0 = start; s0 < end; s0 += maxTile)
                 {
-                    var image = xs.AsSpan(xo + s * p.InSize, p.InSize);
-                    ReadOnlySpan<float> col = image;
-                    if (colBuffer is not null)
+                    int count = Math.Min(maxTile, end - s0), width = count * plane;
+                    ReadOnlySpan<float> colView;
+                    if (direct)
                     {
-                        Im2Col.Expand(image, p.Geo, colBuffer.AsSpan(0, p.ColSize));
-                        col = colBuffer.AsSpan(0, p.ColSize);
+                        colView = xs.AsSpan(xo + s0 * p.InSize, p.InSize);
                     }
-                    var output = ys.AsSpan(s * p.OutSize, p.OutSize);
+                    else
+                    {
+                        Im2Col.ExpandBatch(xs.AsSpan(xo + s0 * p.InSize, count * p.InSize), count, p.Geo, col);
+                        colView = col.AsSpan(0, p.Geo.ColRows * width);
+                    }
+                    Span<float> output = count == 1 ? ys.AsSpan(s0 * p.OutSize, p.OutSize) : yTile.AsSpan(0, p.OutChannels * width);
                     for (int grp = 0; grp < p.Groups; grp++)
                     {
-                        Gemm.Sgemm(false, false, p.GroupOut, p.OutPlane, p.GroupK, 1f,
+                        Gemm.Sgemm(false, false, p.GroupOut, width, p.GroupK, 1f,
                             ws.AsSpan(wo + grp * p.GroupOut * p.GroupK), p.GroupK,
-                            col.Slice(grp * p.GroupK * p.OutPlane), p.OutPlane,
-                            0f, output.Slice(grp * p.GroupOut * p.OutPlane), p.OutPlane, p.GemmThreads);
+                            colView.Slice(grp * p.GroupK * width), width,
+                            0f, output.Slice(grp * p.GroupOut * width), width, gemmThreads);
                     }
-                    if (bs is not null)
+                    for (int t = 0; t < count; t++)
                     {
+                        var sample = ys.AsSpan((s0 + t) * p.OutSize, p.OutSize);
                         for (int oc = 0; oc < p.OutChannels; oc++)
                         {
-                            var row = output.Slice(oc * p.OutPlane, p.OutPlane);
-                            TensorPrimitives.Add(row, bs[bo + oc], row);
+                            var row = sample.Slice(oc * plane, plane);
+                            if (count > 1) output.Slice(oc * width + t * plane, plane).CopyTo(row);
+                            if (bs is not null) TensorPrimitives.Add(row, bs[bo + oc], row);
                         }
                     }
                 }
             }
             finally
             {
-                if (colBuffer is not null) ArrayPool<float>.Shared.Return(colBuffer);
+                if (col is not null) ArrayPool<float>.Shared.Return(col);
+                if (yTile is not null) ArrayPool<float>.Shared.Return(yTile);
             }
         });
     }
@@ -111,11 +152,20 @@ public static partial class Ops
         bool needX = x.RequiresGrad, needW = w.RequiresGrad, needB = b is not null && b.RequiresGrad;
         float[] xs = x.Storage, ws = w.Storage, gs = gy.Storage;
         int xo = x.Offset, wo = w.Offset, go = gy.Offset;
-        bool pointwise = p.Geo.IsPointwise;
         int weightSize = p.OutChannels * p.GroupK;
-        int chunks = Math.Min(p.Batch, BatchParallel.ReductionChunks);
+        int chunks = p.BackwardChunks;
+        int gemmThreads = ConvPlan.GemmThreads(chunks);
+        int plane = p.OutPlane;
 
-        float[]? dx = needX ? ArrayPool<float>.Shared.Rent(p.Batch * p.InSize) : null;
+        // dx is written straight into x's gradient when it has none yet (the usual case); else via scratch.
+        float[]? dx = null, dxScratch = null;
+        int dxo = 0;
+        if (needX)
+        {
+            GradTarget(x, out bool fresh);
+            if (fresh) (dx, dxo) = (x.Grad!.Storage, x.Grad.Offset);
+            else dx = dxScratch = ArrayPool<float>.Shared.Rent(p.Batch * p.InSize);
+        }
         float[][]? dwPartial = needW ? new float[chunks][] : null;
         if (dwPartial is not null)
             for (int k = 0; k < chunks; k++) dwPartial[k] = ArrayPool<float>.Shared.Rent(weightSize);
@@ -124,49 +174,71 @@ public static partial class Ops
         {
             BatchParallel.For(p.Batch, chunks, (chunk, start, end) =>
             {
-                float[]? col = needW && !pointwise ? ArrayPool<float>.Shared.Rent(p.ColSize) : null;
-                float[]? dcol = needX && !pointwise ? ArrayPool<float>.Shared.Rent(p.ColSize) : null;
+                int maxTile = Math.Min(p.TileSamples, end - start);
+                bool direct = maxTile == 1 && p.Pointwise;
+                int tileSize = p.Geo.ColRows * maxTile * plane;
+                float[]? col = needW && !direct ? ArrayPool<float>.Shared.Rent(tileSize) : null;
+                float[]? dcol = needX && !direct ? ArrayPool<float>.Shared.Rent(tileSize) : null;
+                float[]? gTile = maxTile > 1 ? ArrayPool<float>.Shared.Rent(p.OutChannels * maxTile * plane) : null;
                 try
                 {
-                    for (int s = start; s < end; s++)
+                    for (int s0 = start; s0 < end; s0 += maxTile)
                     {
-                        var gradOut = gs.AsSpan(go + s * p.OutSize, p.OutSize);
+                        int count = Math.Min(maxTile, end - s0), width = count * plane;
+                        ReadOnlySpan<float> gradOut;
+                        if (count == 1)
+                        {
+                            gradOut = gs.AsSpan(go + s0 * p.OutSize, p.OutSize);
+                        }
+                        else
+                        {
+                            // Gather the tile's output gradients into the same [OC, samples * plane] layout as the forward GEMM.
+                            for (int t = 0; t < count; t++)
+                                for (int oc = 0; oc < p.OutChannels; oc++)
+                                    gs.AsSpan(go + (s0 + t) * p.OutSize + oc * plane, plane).CopyTo(gTile.AsSpan(oc * width + t * plane, plane));
+                            gradOut = gTile.AsSpan(0, p.OutChannels * width);
+                        }
+
                         if (dwPartial is not null)
                         {
-                            var image = xs.AsSpan(xo + s * p.InSize, p.InSize);
-                            ReadOnlySpan<float> colView = image;
-                            if (col is not null)
+                            ReadOnlySpan<float> colView;
+                            if (direct)
+                            {
+                                colView = xs.AsSpan(xo + s0 * p.InSize, p.InSize);
+                            }
+                            else
                             {
                                 // Recomputed rather than kept from the forward pass: a whole batch of im2col
                                 // matrices would cost KH*KW times the activation memory.
-                                Im2Col.Expand(image, p.Geo, col.AsSpan(0, p.ColSize));
-                                colView = col.AsSpan(0, p.ColSize);
+                                Im2Col.ExpandBatch(xs.AsSpan(xo + s0 * p.InSize, count * p.InSize), count, p.Geo, col);
+                                colView = col.AsSpan(0, p.Geo.ColRows * width);
                             }
                             var acc = dwPartial[chunk];
-                            float beta = s == start ? 0f : 1f;
+                            float beta = s0 == start ? 0f : 1f;
                             for (int grp = 0; grp < p.Groups; grp++)
                             {
-                                Gemm.Sgemm(false, true, p.GroupOut, p.GroupK, p.OutPlane, 1f,
-                                    gradOut.Slice(grp * p.GroupOut * p.OutPlane), p.OutPlane,
-                                    colView.Slice(grp * p.GroupK * p.OutPlane), p.OutPlane,
-                                    beta, acc.AsSpan(grp * p.GroupOut * p.GroupK), p.GroupK, p.GemmThreads);
+                                Gemm.Sgemm(false, true, p.GroupOut, p.GroupK, width, 1f,
+                                    gradOut.Slice(grp * p.GroupOut * width), width,
+                                    colView.Slice(grp * p.GroupK * width), width,
+                                    beta, acc.AsSpan(grp * p.GroupOut * p.GroupK), p.GroupK, gemmThreads);
                             }
                         }
+
                         if (dx is not null)
                         {
-                            var dImage = dx.AsSpan(s * p.InSize, p.InSize);
-                            Span<float> target = dcol is null ? dImage : dcol.AsSpan(0, p.ColSize);
+                            Span<float> target = direct ? dx.AsSpan(dxo + s0 * p.InSize, p.InSize) : dcol.AsSpan(0, p.Geo.ColRows * width);
                             for (int grp = 0; grp < p.Groups; grp++)
                             {
-                                Gemm.Sgemm(true, false, p.GroupK, p.OutPlane, p.GroupOut, 1f,
+                                Gemm.Sgemm(true, false, p.GroupK, width, p.GroupOut, 1f,
                                     ws.AsSpan(wo + grp * p.GroupOut * p.GroupK), p.GroupK,
-                                    gradOut.Slice(grp * p.GroupOut * p.OutPlane), p.OutPlane,
-                                    0f, target.Slice(grp * p.GroupK * p.OutPlane), p.OutPlane, p.GemmThreads);
+                                    gradOut.Slice(grp * p.GroupOut * width), width,
+                                    0f, target.Slice(grp * p.GroupK * width), width, gemmThreads);
                             }
-                            if (dcol is not null)
+                            if (!direct)
                             {
-                                dImage.Clear();
-                                Im2Col.Accumulate(dcol.AsSpan(0, p.ColSize), p.Geo, dImage);
+                                var dImages = dx.AsSpan(dxo + s0 * p.InSize, count * p.InSize);
+                                dImages.Clear();
+                                Im2Col.AccumulateBatch(target, count, p.Geo, dImages);
                             }
                         }
                     }
@@ -175,14 +247,16 @@ public static partial class Ops
                 {
                     if (col is not null) ArrayPool<float>.Shared.Return(col);
                     if (dcol is not null) ArrayPool<float>.Shared.Return(dcol);
+                    if (gTile is not null) ArrayPool<float>.Shared.Return(gTile);
                 }
             });
         }
 
-        if (dx is not null)
+        if (dxScratch is not null)
         {
-            x.AccumulateGrad(dx.AsSpan(0, p.Batch * p.InSize));
-            ArrayPool<float>.Shared.Return(dx);
+            var grad = x.Grad!.Span;
+            TensorPrimitives.Add(grad, dxScratch.AsSpan(0, grad.Length), grad);
+            ArrayPool<float>.Shared.Return(dxScratch);
         }
         if (dwPartial is not null)
         {

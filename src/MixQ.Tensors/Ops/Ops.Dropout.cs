@@ -25,9 +25,8 @@ public static partial class Ops
         TensorPrimitives.Multiply(x.Span, mask, y.Span);
         return Graph.Record("dropout", y, [x], g =>
         {
-            var dx = new float[mask.Length];
-            TensorPrimitives.Multiply(g.Contiguous().Span, mask, dx);
-            x.AccumulateGrad(dx);
+            var gy = g.Contiguous();
+            WriteGrad(x, (dx, dxo) => TensorPrimitives.Multiply(gy.Span, mask, dx.AsSpan(dxo, mask.Length)));
         });
     }
 }

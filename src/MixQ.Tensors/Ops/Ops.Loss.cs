@@ -41,12 +41,14 @@ public static partial class Ops
         return Graph.Record("softmax_cross_entropy", loss, [x], g =>
         {
             float scale = g.Item() / n;
-            var dx = new float[n * k];
-            TensorPrimitives.Exp(logProb, dx);
-            if (uniform != 0f) TensorPrimitives.Subtract(dx, uniform, dx);
-            for (int i = 0; i < n; i++) dx[i * k + labels[i]] -= onTarget;
-            TensorPrimitives.Multiply(dx, scale, dx);
-            x.AccumulateGrad(dx);
+            WriteGrad(x, (buffer, offset) =>
+            {
+                var dx = buffer.AsSpan(offset, n * k);
+                TensorPrimitives.Exp(logProb, dx);
+                if (uniform != 0f) TensorPrimitives.Subtract(dx, uniform, dx);
+                for (int i = 0; i < n; i++) dx[i * k + labels[i]] -= onTarget;
+                TensorPrimitives.Multiply(dx, scale, dx);
+            });
         });
     }
 

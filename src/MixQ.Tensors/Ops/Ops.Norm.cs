@@ -106,10 +106,7 @@ public static partial class Ops
                 a[c] = (float)(-kc * inv * inv * sumGCentred[c] / m);
                 b[c] = (float)(-kc * sumG[c] / m - a[c] * (double)mean[c]);
             }
-            var dx = ArrayPool<float>.Shared.Rent(x.Size);
-            BatchNormGradInput(x, gy, n, channels, s, k, a, b, dx);
-            x.AccumulateGrad(dx.AsSpan(0, x.Size));
-            ArrayPool<float>.Shared.Return(dx);
+            WriteGrad(x, (dx, dxo) => BatchNormGradInput(x, gy, n, channels, s, k, a, b, dx, dxo));
         });
     }
 
@@ -173,7 +170,14 @@ public static partial class Ops
         int chunks = (long)rows * d >= 2 * NormGrain ? Math.Min(rows, BatchParallel.ReductionChunks) : 1;
         var dGamma = needGamma ? new float[chunks * d] : null;
         var dBeta = needBeta ? new float[chunks * d] : null;
-        var dx = needX ? ArrayPool<float>.Shared.Rent(x.Size) : null;
+        float[]? dx = null, dxScratch = null;
+        int dxo = 0;
+        if (needX)
+        {
+            GradTarget(x, out bool fresh);
+            if (fresh) (dx, dxo) = (x.Grad!.Storage, x.Grad.Offset);
+            else dx = dxScratch = ArrayPool<float>.Shared.Rent(x.Size);
+        }
         float[] xs = x.Storage, gs = gy.Storage;
         int xo = x.Offset, go = gy.Offset;
         BatchParallel.For(rows, chunks, (chunk, start, end) =>
@@ -203,16 +207,17 @@ public static partial class Ops
                 else gRow.CopyTo(dxhat);
                 float meanDxhat = TensorPrimitives.Sum(dxhat) / d;
                 float meanDxhatXhat = TensorPrimitives.Dot(dxhat, xhat) / d;
-                var dxRow = dx.AsSpan(r * d, d);
+                var dxRow = dx.AsSpan(dxo + r * d, d);
                 TensorPrimitives.MultiplyAdd(xhat, -meanDxhatXhat, dxhat, dxRow);
                 Elementwise.Apply(new ScaleShiftKernel(invStd[r], -invStd[r] * meanDxhat), dxRow, dxRow, dxRow);
             }
             ArrayPool<float>.Shared.Return(scratch);
         });
-        if (dx is not null)
+        if (dxScratch is not null)
         {
-            x.AccumulateGrad(dx.AsSpan(0, x.Size));
-            ArrayPool<float>.Shared.Return(dx);
+            var grad = x.Grad!.Span;
+            TensorPrimitives.Add(grad, dxScratch.AsSpan(0, grad.Length), grad);
+            ArrayPool<float>.Shared.Return(dxScratch);
         }
         if (dGamma is not null) gammaT!.AccumulateGrad(SumChunks(dGamma, chunks, d));
         if (dBeta is not null) betaT!.AccumulateGrad(SumChunks(dBeta, chunks, d));
@@ -294,12 +299,12 @@ public static partial class Ops
         });
     }
 
-    private static void BatchNormGradInput(Tensor x, Tensor gy, int n, int channels, int s, float[] k, float[] a, float[] b, float[] dx)
+    private static void BatchNormGradInput(Tensor x, Tensor gy, int n, int channels, int s, float[] k, float[] a, float[] b, float[] dx, int dxo)
     {
         int size = x.Size;
         if (s == 1)
         {
-            BatchNormKernels.RowGradInput(x.Span, gy.Span, n, channels, k, a, b, dx.AsSpan(0, size));
+            BatchNormKernels.RowGradInput(x.Span, gy.Span, n, channels, k, a, b, dx.AsSpan(dxo, size));
             return;
         }
         float[] xs = x.Storage, gs = gy.Storage;
@@ -307,7 +312,7 @@ public static partial class Ops
         BatchParallel.For(channels, BatchParallel.ChunksFor(channels, Math.Max(1, NormGrain / Math.Max(1, n * s))), (_, start, end) =>
         {
             for (int c = start; c < end; c++)
-                BatchNormKernels.PlanarGradInput(xs.AsSpan(xo, size), gs.AsSpan(go, size), n, channels, s, c, k[c], a[c], b[c], dx.AsSpan(0, size));
+                BatchNormKernels.PlanarGradInput(xs.AsSpan(xo, size), gs.AsSpan(go, size), n, channels, s, c, k[c], a[c], b[c], dx.AsSpan(dxo, size));
         });
     }
 }

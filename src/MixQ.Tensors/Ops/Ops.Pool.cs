@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics.Tensors;
 using MixQ.Tensors.Autograd;
 using MixQ.Tensors.Kernels;
@@ -37,18 +36,15 @@ public static partial class Ops
             var gy = g.Contiguous();
             float[] gs = gy.Storage;
             int gOffset = gy.Offset;
-            var dx = ArrayPool<float>.Shared.Rent(x.Size);
-            BatchParallel.For(planes, BatchParallel.ChunksFor(planes, Math.Max(1, PoolGrain / outPlane)), (_, start, end) =>
+            WriteGrad(x, (dx, dxo) => BatchParallel.For(planes, BatchParallel.ChunksFor(planes, Math.Max(1, PoolGrain / outPlane)), (_, start, end) =>
             {
                 for (int p = start; p < end; p++)
                 {
-                    var plane = dx.AsSpan(p * inPlane, inPlane);
+                    var plane = dx.AsSpan(dxo + p * inPlane, inPlane);
                     plane.Clear();
                     Pool2d.MaxBackward(gs.AsSpan(gOffset + p * outPlane, outPlane), argmax!.AsSpan(p * outPlane, outPlane), plane);
                 }
-            });
-            x.AccumulateGrad(dx.AsSpan(0, x.Size));
-            ArrayPool<float>.Shared.Return(dx);
+            }));
         });
     }
 
@@ -74,18 +70,15 @@ public static partial class Ops
             var gy = g.Contiguous();
             float[] gs = gy.Storage;
             int gOffset = gy.Offset;
-            var dx = ArrayPool<float>.Shared.Rent(x.Size);
-            BatchParallel.For(planes, chunks, (_, start, end) =>
+            WriteGrad(x, (dx, dxo) => BatchParallel.For(planes, chunks, (_, start, end) =>
             {
                 for (int p = start; p < end; p++)
                 {
-                    var plane = dx.AsSpan(p * inPlane, inPlane);
+                    var plane = dx.AsSpan(dxo + p * inPlane, inPlane);
                     plane.Clear();
                     Pool2d.AvgBackward(gs.AsSpan(gOffset + p * outPlane, outPlane), geo, countIncludePad, plane);
                 }
-            });
-            x.AccumulateGrad(dx.AsSpan(0, x.Size));
-            ArrayPool<float>.Shared.Return(dx);
+            }));
         });
     }
 
@@ -102,11 +95,12 @@ public static partial class Ops
         for (int p = 0; p < planes; p++) ys[p] = TensorPrimitives.Sum(xs.Slice(p * plane, plane)) / plane;
         return Graph.Record("global_avgpool2d", y, [x], g =>
         {
-            var gs = g.Contiguous().Span;
-            var dx = ArrayPool<float>.Shared.Rent(x.Size);
-            for (int p = 0; p < planes; p++) dx.AsSpan(p * plane, plane).Fill(gs[p] / plane);
-            x.AccumulateGrad(dx.AsSpan(0, x.Size));
-            ArrayPool<float>.Shared.Return(dx);
+            var gy = g.Contiguous();
+            WriteGrad(x, (dx, dxo) =>
+            {
+                var gs = gy.Span;
+                for (int p = 0; p < planes; p++) dx.AsSpan(dxo + p * plane, plane).Fill(gs[p] / plane);
+            });
         });
     }
 

@@ -1,8 +1,8 @@
 using MixQ.Tensors;
 using MixQ.Tensors.Kernels;
-using static MixQ.Tensors.Tests.Fused.ReferenceGradientCheck;
+using static MixQ.Tensors.Tests.Approx;
 
-namespace MixQ.Tensors.Tests.Fused;
+namespace MixQ.Tensors.Tests;
 
 public class ConvTests
 {
@@ -15,6 +15,8 @@ public class ConvTests
     [InlineData(1, 3, 5, 5, 3, 3, 2, 1, 3, true)]   // depthwise
     [InlineData(2, 2, 4, 5, 3, 2, 2, 0, 1, true)]   // even kernel
     [InlineData(1, 1, 3, 3, 2, 3, 1, 2, 1, true)]   // padding wider than half the kernel
+    [InlineData(2, 2, 16, 16, 3, 3, 1, 1, 1, true)] // 256 output pixels: one sample per GEMM
+    [InlineData(2, 2, 16, 17, 3, 1, 1, 0, 1, true)] // ... and the 1x1 fast path reading the image directly
     public void Conv2dMatchesDirectConvolutionAndFiniteDifferences(int n, int c, int h, int w, int oc, int k, int stride, int pad, int groups, bool bias)
     {
         var rng = new Random(n * 1000 + c * 100 + h * 10 + w + k + stride + pad + groups);
@@ -22,7 +24,7 @@ public class ConvTests
         var weight = Random(rng, 0.5f, oc, c / groups, k, k);
         var b = Random(rng, 0.5f, oc);
         var inputs = bias ? new[] { x, weight, b } : new[] { x, weight };
-        Run(t => Ops.Conv2d(t[0], t[1], bias ? t[2] : null, stride, pad, groups),
+        GradCheck.Run(t => Ops.Conv2d(t[0], t[1], bias ? t[2] : null, stride, pad, groups),
             v => NaiveReference.Conv2d(v[0], [n, c, h, w], v[1], [oc, c / groups, k, k], bias ? v[2] : null, stride, pad, groups),
             inputs);
     }
@@ -40,19 +42,21 @@ public class ConvTests
         var rng = new Random(3);
         var nhwc = Random(rng, 1f, 2, 5, 4, 3);              // [N, H, W, C]
         var weight = Random(rng, 0.5f, 2, 3, 3, 3);
-        Run(t => Ops.Conv2d(t[0].Permute(0, 3, 1, 2), t[1], null, 1, 1),
+        GradCheck.Run(t => Ops.Conv2d(t[0].Permute(0, 3, 1, 2), t[1], null, 1, 1),
             v => NaiveReference.Conv2d(ToNchw(v[0], 2, 5, 4, 3), [2, 3, 5, 4], v[1], [2, 3, 3, 3], null, 1, 1, 1),
             [nhwc, weight]);
     }
 
-    [Fact]
-    public void Conv2dBackwardIsBitIdenticalForOneAndTwoThreads()
+    [Theory]
+    [InlineData(16, 16, 1)]  // 256-pixel outputs: one sample per GEMM, 11 samples in 8 uneven chunks
+    [InlineData(6, 7, 2)]    // 12-pixel outputs: all samples in one GEMM, which then runs multi-threaded
+    public void Conv2dBackwardIsBitIdenticalForOneAndTwoThreads(int h, int w, int stride)
     {
         var rng = new Random(11);
-        var xData = Tensor.RandUniform(rng, -1, 1, 11, 3, 6, 7);   // 11 samples: 8 uneven chunks
+        var xData = Tensor.RandUniform(rng, -1, 1, 11, 3, h, w);
         var wData = Tensor.RandUniform(rng, -1, 1, 5, 3, 3, 3);
         var bData = Tensor.RandUniform(rng, -1, 1, 5);
-        var seed = Tensor.RandUniform(rng, -1, 1, 11, 5, 3, 4);
+        var seed = Tensor.RandUniform(rng, -1, 1, 11, 5, (h - 1) / stride + 1, (w - 1) / stride + 1);
 
         (float[] Y, float[] Dx, float[] Dw, float[] Db) RunWith(int threads)
         {
@@ -63,7 +67,7 @@ public class ConvTests
                 var x = xData.Clone(); x.RequiresGrad = true;
                 var w = wData.Clone(); w.RequiresGrad = true;
                 var b = bData.Clone(); b.RequiresGrad = true;
-                var y = Ops.Conv2d(x, w, b, stride: 2, padding: 1);
+                var y = Ops.Conv2d(x, w, b, stride, padding: 1);
                 y.Backward(seed);
                 return (y.ToArray(), x.Grad!.ToArray(), w.Grad!.ToArray(), b.Grad!.ToArray());
             }

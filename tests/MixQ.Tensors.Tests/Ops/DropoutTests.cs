@@ -1,6 +1,6 @@
 using MixQ.Tensors;
 
-namespace MixQ.Tensors.Tests.Fused;
+namespace MixQ.Tensors.Tests;
 
 public class DropoutTests
 {

@@ -1,7 +1,7 @@
 using MixQ.Tensors.Kernels;
-using static MixQ.Tensors.Tests.Fused.ReferenceGradientCheck;
+using static MixQ.Tensors.Tests.Approx;
 
-namespace MixQ.Tensors.Tests.Fused;
+namespace MixQ.Tensors.Tests;
 
 /// <summary>Vectorised kernels against their scalar twins (odd lengths hit every vector width and the tail).</summary>
 public class KernelTwinTests
@@ -34,18 +34,26 @@ public class KernelTwinTests
     }
 
     [Theory]
-    [InlineData(3, 7, 5, 3, 3, 2, 1, 1, 0)]
-    [InlineData(2, 6, 6, 3, 2, 1, 2, 1, 1)]
-    [InlineData(1, 5, 9, 1, 4, 3, 1, 0, 2)]
-    [InlineData(2, 4, 4, 2, 2, 2, 2, 0, 0)]
-    public void Im2ColMatchesItsDefinitionAndCol2ImIsItsTranspose(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw)
+    [InlineData(3, 7, 5, 3, 3, 2, 1, 1, 0, 1)]
+    [InlineData(2, 6, 6, 3, 2, 1, 2, 1, 1, 3)]
+    [InlineData(1, 5, 9, 1, 4, 3, 1, 0, 2, 2)]
+    [InlineData(2, 4, 4, 2, 2, 2, 2, 0, 0, 2)]
+    [InlineData(1, 4, 18, 3, 3, 1, 1, 1, 1, 2)]
+    [InlineData(2, 5, 40, 3, 3, 2, 2, 1, 1, 2)]
+    [InlineData(2, 3, 17, 1, 1, 1, 1, 0, 0, 3)]   // 1x1
+    [InlineData(2, 4, 4, 3, 3, 1, 1, 1, 1, 3)]    // 4-pixel rows (vector copy)
+    [InlineData(2, 5, 8, 3, 3, 1, 1, 1, 1, 2)]    // 8-pixel rows (vector copy)
+    [InlineData(1, 3, 35, 3, 3, 1, 1, 1, 1, 1)]   // 35-pixel rows: 512-bit copies plus a scalar tail
+    public void Im2ColMatchesItsDefinitionAndCol2ImIsItsTranspose(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int count)
     {
         var geo = new Conv2dGeometry(c, h, w, kh, kw, sh, sw, ph, pw);
         var rng = new Random(c + h + w);
-        var image = Enumerable.Range(0, c * h * w).Select(_ => (float)rng.NextDouble()).ToArray();
-        var col = new float[geo.ColRows * geo.ColCols];
+        int imageSize = c * h * w, width = count * geo.ColCols;
+        var images = Enumerable.Range(0, count * imageSize).Select(_ => (float)rng.NextDouble()).ToArray();
+        var col = new float[geo.ColRows * width];
         Array.Fill(col, float.NaN);   // every entry must be written
-        Im2Col.Expand(image, geo, col);
+        Im2Col.ExpandBatch(images, count, geo, col);
+        for (int s = 0; s < count; s++)
         for (int ch = 0; ch < c; ch++)
         for (int i = 0; i < kh; i++)
         for (int j = 0; j < kw; j++)
@@ -53,15 +61,15 @@ public class KernelTwinTests
         for (int ow = 0; ow < geo.OutW; ow++)
         {
             int ih = oh * sh - ph + i, iw = ow * sw - pw + j;
-            float expected = ih < 0 || ih >= h || iw < 0 || iw >= w ? 0f : image[(ch * h + ih) * w + iw];
-            Assert.Equal(expected, col[((ch * kh + i) * kw + j) * geo.ColCols + oh * geo.OutW + ow]);
+            float expected = ih < 0 || ih >= h || iw < 0 || iw >= w ? 0f : images[s * imageSize + (ch * h + ih) * w + iw];
+            Assert.Equal(expected, col[((ch * kh + i) * kw + j) * width + s * geo.ColCols + oh * geo.OutW + ow]);
         }
 
-        // Adjoint: <col2im(u), image> == <u, im2col(image)> for any u.
+        // Adjoint: <col2im(u), images> == <u, im2col(images)> for any u; col2im adds onto what is there.
         var u = Enumerable.Range(0, col.Length).Select(_ => (float)rng.NextDouble()).ToArray();
-        var back = new float[image.Length];
-        Im2Col.Accumulate(u, geo, back);
-        double left = back.Zip(image, (a, b) => (double)a * b).Sum();
+        var back = Enumerable.Repeat(1f, images.Length).ToArray();
+        Im2Col.AccumulateBatch(u, count, geo, back);
+        double left = back.Zip(images, (a, b) => (a - 1.0) * b).Sum();
         double right = u.Zip(col, (a, b) => (double)a * b).Sum();
         AssertClose(right, left, 1e-5, "adjoint");
     }

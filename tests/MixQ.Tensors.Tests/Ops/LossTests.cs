@@ -1,7 +1,7 @@
 using MixQ.Tensors;
-using static MixQ.Tensors.Tests.Fused.ReferenceGradientCheck;
+using static MixQ.Tensors.Tests.Approx;
 
-namespace MixQ.Tensors.Tests.Fused;
+namespace MixQ.Tensors.Tests;
 
 public class LossTests
 {
@@ -12,8 +12,9 @@ public class LossTests
     {
         var logits = Random(new Random(1), 4f, 4, 5);
         int[] labels = [0, 3, 4, 3];
-        Run(t => Ops.SoftmaxCrossEntropy(t[0], labels, smoothing),
-            v => [NaiveReference.CrossEntropy(v[0], 5, labels, smoothing)], [logits]);
+        GradCheck.Run(t => Ops.SoftmaxCrossEntropy(t[0], labels, smoothing),
+            v => [NaiveReference.CrossEntropy(v[0], 5, labels, smoothing)],
+            [logits]);
     }
 
     [Fact]
@@ -45,6 +46,8 @@ public class LossTests
         var rng = new Random(2);
         var p = Random(rng, 2f, 3, 4);
         var t = Random(rng, 2f, 3, 4);
-        Run(x => Ops.MseLoss(x[0], x[1]), v => [v[0].Zip(v[1], (a, b) => (a - b) * (a - b)).Average()], [p, t]);
+        GradCheck.Run(x => Ops.MseLoss(x[0], x[1]),
+            v => [v[0].Zip(v[1], (a, b) => (a - b) * (a - b)).Average()],
+            [p, t]);
     }
 }

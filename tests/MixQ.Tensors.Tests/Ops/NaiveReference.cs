@@ -1,4 +1,4 @@
-namespace MixQ.Tensors.Tests.Fused;
+namespace MixQ.Tensors.Tests;
 
 /// <summary>Direct double-precision definitions of the fused ops: loops that follow the formulas literally.</summary>
 internal static class NaiveReference

@@ -1,7 +1,7 @@
 using MixQ.Tensors;
-using static MixQ.Tensors.Tests.Fused.ReferenceGradientCheck;
+using static MixQ.Tensors.Tests.Approx;
 
-namespace MixQ.Tensors.Tests.Fused;
+namespace MixQ.Tensors.Tests;
 
 public class NormTests
 {
@@ -18,9 +18,9 @@ public class NormTests
         for (int i = 0; i < x.Size; i++) x.Storage[i] += 3f;
         var gamma = Random(rng, 1f, c);
         var beta = Random(rng, 1f, c);
-        Run(t => Ops.BatchNorm(t[0], t[1], t[2], null, null, training: true),
+        GradCheck.Run(t => Ops.BatchNorm(t[0], t[1], t[2], null, null, training: true),
             v => NaiveReference.BatchNorm(v[0], n, c, s, v[1], v[2], null, null, 1e-5, out _, out _),
-            [x, gamma, beta], forwardTolerance: 2e-4);
+            new GradCheck.Options { ForwardRelTol = 2e-4 }, [x, gamma, beta]);
     }
 
     [Theory]
@@ -37,7 +37,7 @@ public class NormTests
         var variance = Tensor.RandUniform(rng, 0.5f, 2, c);
         var meanD = mean.ToArray().Select(v => (double)v).ToArray();
         var varD = variance.ToArray().Select(v => (double)v).ToArray();
-        Run(t => Ops.BatchNorm(t[0], t[1], t[2], mean, variance, training: false),
+        GradCheck.Run(t => Ops.BatchNorm(t[0], t[1], t[2], mean, variance, training: false),
             v => NaiveReference.BatchNorm(v[0], n, c, s, v[1], v[2], meanD, varD, 1e-5, out _, out _),
             [x, gamma, beta]);
         Assert.Equal(meanD.Select(v => (float)v), mean.ToArray());   // evaluation never updates the statistics
@@ -47,8 +47,9 @@ public class NormTests
     public void BatchNormWithoutAffineParameters()
     {
         var x = Random(new Random(9), 1f, 4, 3, 2, 2);
-        Run(t => Ops.BatchNorm(t[0], null, null, null, null, training: true),
-            v => NaiveReference.BatchNorm(v[0], 4, 3, 4, null, null, null, null, 1e-5, out _, out _), [x]);
+        GradCheck.Run(t => Ops.BatchNorm(t[0], null, null, null, null, training: true),
+            v => NaiveReference.BatchNorm(v[0], 4, 3, 4, null, null, null, null, 1e-5, out _, out _),
+            [x]);
     }
 
     [Theory]
@@ -89,11 +90,15 @@ public class NormTests
         var beta = Random(rng, 1f, 5);
         if (affine)
         {
-            Run(t => Ops.LayerNorm(t[0], t[1], t[2]), v => NaiveReference.LayerNorm(v[0], 5, v[1], v[2], 1e-5), [x, gamma, beta]);
+            GradCheck.Run(t => Ops.LayerNorm(t[0], t[1], t[2]),
+            v => NaiveReference.LayerNorm(v[0], 5, v[1], v[2], 1e-5),
+            [x, gamma, beta]);
         }
         else
         {
-            Run(t => Ops.LayerNorm(t[0], null, null), v => NaiveReference.LayerNorm(v[0], 5, null, null, 1e-5), [x]);
+            GradCheck.Run(t => Ops.LayerNorm(t[0], null, null),
+            v => NaiveReference.LayerNorm(v[0], 5, null, null, 1e-5),
+            [x]);
         }
     }
 

@@ -1,7 +1,7 @@
 using MixQ.Tensors;
-using static MixQ.Tensors.Tests.Fused.ReferenceGradientCheck;
+using static MixQ.Tensors.Tests.Approx;
 
-namespace MixQ.Tensors.Tests.Fused;
+namespace MixQ.Tensors.Tests;
 
 public class PoolTests
 {
@@ -13,8 +13,9 @@ public class PoolTests
     public void MaxPoolMatchesReference(int k, int stride, int pad, int h, int w)
     {
         var x = Random(new Random(k * 31 + stride * 7 + pad + h), 1f, 2, 3, h, w);
-        Run(t => Ops.MaxPool2d(t[0], k, stride, pad),
-            v => NaiveReference.Pool(v[0], [2, 3, h, w], k, stride, pad, max: true), [x]);
+        GradCheck.Run(t => Ops.MaxPool2d(t[0], k, stride, pad),
+            v => NaiveReference.Pool(v[0], [2, 3, h, w], k, stride, pad, max: true),
+            [x]);
     }
 
     [Theory]
@@ -25,16 +26,18 @@ public class PoolTests
     public void AvgPoolMatchesReference(int k, int stride, int pad, int h, int w, bool countPad)
     {
         var x = Random(new Random(k * 31 + stride * 7 + pad + h), 1f, 2, 3, h, w);
-        Run(t => Ops.AvgPool2d(t[0], k, stride, pad, countPad),
-            v => NaiveReference.Pool(v[0], [2, 3, h, w], k, stride, pad, max: false, countPad), [x]);
+        GradCheck.Run(t => Ops.AvgPool2d(t[0], k, stride, pad, countPad),
+            v => NaiveReference.Pool(v[0], [2, 3, h, w], k, stride, pad, max: false, countPad),
+            [x]);
     }
 
     [Fact]
     public void GlobalAvgPoolAveragesEachPlane()
     {
         var x = Random(new Random(5), 1f, 3, 4, 3, 5);
-        Run(t => Ops.GlobalAvgPool2d(t[0]),
-            v => PlaneMeans(v[0], 12, 15), [x]);
+        GradCheck.Run(t => Ops.GlobalAvgPool2d(t[0]),
+            v => PlaneMeans(v[0], 12, 15),
+            [x]);
         Assert.Equal([3, 4], Ops.GlobalAvgPool2d(x).ShapeArray());
     }
 
