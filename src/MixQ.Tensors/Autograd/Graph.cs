@@ -4,6 +4,12 @@ namespace MixQ.Tensors.Autograd;
 public static class Graph
 {
     /// <summary>
+    /// When set, <see cref="Backward"/> adds the time spent in each op's backward (by op name) here: the
+    /// profiler behind `MixQ.Bench profile`. Null (the default) costs nothing.
+    /// </summary>
+    public static Dictionary<string, TimeSpan>? BackwardProfile { get; set; }
+
+    /// <summary>
     /// Attaches <paramref name="backward"/> to <paramref name="result"/> when recording is on and any input
     /// needs a gradient. Returns <paramref name="result"/> for chaining.
     /// </summary>
@@ -52,7 +58,13 @@ public static class Graph
             if (t.Grad is null) continue;
             var g = t.Grad;
             t.Grad = null;
-            node.Backward(g);
+            if (BackwardProfile is { } profile)
+            {
+                long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                node.Backward(g);
+                profile[node.Op] = profile.GetValueOrDefault(node.Op) + System.Diagnostics.Stopwatch.GetElapsedTime(start);
+            }
+            else node.Backward(g);
         }
     }
 

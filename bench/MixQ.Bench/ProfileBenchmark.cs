@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using MixQ.NN.Layers;
+using MixQ.NN.Models;
+using MixQ.NN.Modules;
+using MixQ.NN.Optim;
+using MixQ.Tensors;
+using MixQ.Tensors.Autograd;
+
+namespace MixQ.Bench;
+
+/// <summary>
+/// Where a training step's time goes: forward time per leaf layer type, backward time per op, optimizer time.
+/// `MixQ.Bench profile --model cifarnet [--steps 10]`.
+/// </summary>
+internal static class ProfileBenchmark
+{
+    public static int Run(string[] args)
+    {
+        string name = args.SkipWhile(a => a != "--model").Skip(1).FirstOrDefault() ?? "cifarnet";
+        int steps = int.Parse(args.SkipWhile(a => a != "--steps").Skip(1).FirstOrDefault() ?? "10");
+        int[] shape = name is "cifarnet" or "resnet20" ? [3, 32, 32] : [1, 28, 28];
+        var rng = new Random(0);
+        var model = ModelZoo.Create(new ModelSpec(name, shape, 10), rng);
+        var optimizer = new Sgd(model.Parameters(), new SgdOptions(0.01f) { Momentum = 0.9f, WeightDecay = 5e-4f });
+        var x = Tensor.RandN(rng, 1f, [128, .. shape]);
+        var labels = Enumerable.Range(0, 128).Select(_ => rng.Next(10)).ToArray();
+        var forward = new Dictionary<string, TimeSpan>();
+        var backward = new Dictionary<string, TimeSpan>();
+        TimeSpan opt = TimeSpan.Zero, total = TimeSpan.Zero;
+        for (int step = -2; step < steps; step++)
+        {
+            bool record = step >= 0;
+            Graph.BackwardProfile = record ? backward : null;
+            long t0 = Stopwatch.GetTimestamp();
+            var logits = TimedForward(model, x, record ? forward : null);
+            var loss = Ops.SoftmaxCrossEntropy(logits, labels);
+            optimizer.ZeroGrad();
+            loss.Backward();
+            long t1 = Stopwatch.GetTimestamp();
+            optimizer.Step();
+            if (record)
+            {
+                opt += Stopwatch.GetElapsedTime(t1);
+                total += Stopwatch.GetElapsedTime(t0);
+            }
+        }
+        Graph.BackwardProfile = null;
+        Console.WriteLine($"{name}: {total.TotalMilliseconds / steps:F1} ms/step, {128 * steps / total.TotalSeconds:F0} samples/s; " +
+                          $"GC: {GC.CollectionCount(0)} gen0, {GC.CollectionCount(2)} gen2, {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms paused in all");
+        foreach (var (k, v) in forward.OrderByDescending(kv => kv.Value)) Console.WriteLine($"  forward  {k,-20} {v.TotalMilliseconds / steps,8:F2} ms");
+        foreach (var (k, v) in backward.OrderByDescending(kv => kv.Value)) Console.WriteLine($"  backward {k,-20} {v.TotalMilliseconds / steps,8:F2} ms");
+        Console.WriteLine($"  optimizer                     {opt.TotalMilliseconds / steps,8:F2} ms");
+        return 0;
+    }
+
+    /// <summary>Runs a module tree, timing each leaf layer (containers recurse).</summary>
+    private static Tensor TimedForward(Module module, Tensor x, Dictionary<string, TimeSpan>? times)
+    {
+        if (module is Sequential seq)
+        {
+            foreach (var layer in seq.Layers) x = TimedForward(layer, x, times);
+            return x;
+        }
+        long start = Stopwatch.GetTimestamp();
+        var y = module.Forward(x);
+        if (times is not null)
+        {
+            string key = module.GetType().Name;
+            times[key] = times.GetValueOrDefault(key) + Stopwatch.GetElapsedTime(start);
+        }
+        return y;
+    }
+}
