@@ -1,0 +1,1 @@
+namespace MixQ.Quantization; internal static class Placeholder { }

@@ -1,0 +1,1 @@
+namespace MixQ.Quantization.Tests; internal static class Placeholder { }
