@@ -1,31 +1,53 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using MixQ.Tensors;
 
 namespace MixQ.NN.Layers;
 
 /// <summary>
-/// Folds an evaluation-mode BatchNorm into the layer before it. With the BN's affine map y = scale * x + shift
-/// (<see cref="BatchNorm.EvalAffine"/>): W'[o] = scale[o] * W[o] and b'[o] = scale[o] * b[o] + shift[o].
-/// Quantizers then see the weights the hardware will actually hold.
+/// Folds an evaluation-mode BatchNorm into the Linear or Conv2d that feeds it, for inference and quantisation:
+/// BN(W x + b) = scale (W x + b) + shift = (scale W) x + (scale b + shift), per output channel, with
+/// (scale, shift) from <see cref="BatchNorm.FoldedScaleShift"/>. The folded layer always has a bias.
+/// Only valid for inference: training would change the running statistics the fold was taken from.
 /// </summary>
 public static class BatchNormFolding
 {
-    /// <summary>Folded (weight, bias) for a weight whose first axis is the output channel.</summary>
-    public static (Tensor Weight, Tensor Bias) Fold(Tensor weight, Tensor? bias, BatchNorm bn)
+    /// <summary>Folded weight [out, in/groups, k, k] and bias [out] of <paramref name="conv"/> followed by <paramref name="bn"/>.</summary>
+    public static (Tensor Weight, Tensor Bias) Fold(Conv2d conv, BatchNorm bn) => Fold(conv.Weight, conv.Bias, bn);
+
+    /// <summary>Folded weight [out, in] and bias [out] of <paramref name="linear"/> followed by <paramref name="bn"/>.</summary>
+    public static (Tensor Weight, Tensor Bias) Fold(Linear linear, BatchNorm bn) => Fold(linear.Weight, linear.Bias, bn);
+
+    /// <summary>A new Conv2d computing conv then bn (evaluation mode) in one layer.</summary>
+    public static Conv2d FoldInto(Conv2d conv, BatchNorm bn)
     {
-        int outChannels = weight.Dim(0);
-        if (outChannels != bn.Channels)
-            throw new ArgumentException($"cannot fold BatchNorm({bn.Channels}) into a layer with {outChannels} outputs");
-        var (scale, shift) = bn.EvalAffine();
-        var w = weight.Clone();
-        var ws = w.Span;
-        int rowSize = w.Size / outChannels;
-        var b = new float[outChannels];
-        var biasSpan = bias is null ? ReadOnlySpan<float>.Empty : bias.Contiguous().Span;
-        for (int o = 0; o < outChannels; o++)
+        var (w, b) = Fold(conv, bn);
+        return new Conv2d(w, b, conv.Stride, conv.Padding, conv.Groups);
+    }
+
+    /// <summary>A new Linear computing linear then bn (evaluation mode) in one layer.</summary>
+    public static Linear FoldInto(Linear linear, BatchNorm bn)
+    {
+        var (w, b) = Fold(linear, bn);
+        return new Linear(w, b);
+    }
+
+    private static (Tensor Weight, Tensor Bias) Fold(Tensor weight, Tensor? bias, BatchNorm bn)
+    {
+        int outputs = weight.Dim(0);
+        if (bn.NumFeatures != outputs)
+            throw new ArgumentException($"cannot fold {bn.GetType().Name}({bn.NumFeatures}) into a layer with {outputs} outputs");
+        var (scale, shift) = bn.FoldedScaleShift();
+        var folded = weight.Clone();
+        var w = folded.Span;
+        int perOutput = weight.Size / outputs;
+        var newBias = new float[outputs];
+        var oldBias = bias is null ? default : bias.Contiguous().Span;
+        for (int o = 0; o < outputs; o++)
         {
-            System.Numerics.Tensors.TensorPrimitives.Multiply(ws.Slice(o * rowSize, rowSize), scale[o], ws.Slice(o * rowSize, rowSize));
-            b[o] = scale[o] * (bias is null ? 0f : biasSpan[o]) + shift[o];
+            var row = w.Slice(o * perOutput, perOutput);
+            TensorPrimitives.Multiply(row, scale[o], row);
+            newBias[o] = scale[o] * (bias is null ? 0f : oldBias[o]) + shift[o];
         }
-        return (w, Tensor.FromArray(b, outChannels));
+        return (folded, Tensor.FromArray(newBias, outputs));
     }
 }

@@ -3,29 +3,56 @@ using MixQ.Tensors;
 
 namespace MixQ.NN.Layers;
 
-/// <summary>2-D convolution over NCHW input; weight [out, in, kh, kw] (rows = output channels).</summary>
+/// <summary>
+/// 2-D convolution over [N, C, H, W] with square kernels (see <see cref="Ops.Conv2d"/>). Weight
+/// [out, in/groups, k, k] and bias [out] are initialised like PyTorch, fan-in = in/groups * k * k.
+/// </summary>
 public sealed class Conv2d : Module
 {
-    public Conv2d(int inChannels, int outChannels, int kernel, Random rng, int stride = 1, int padding = 0, bool bias = true)
+    public Conv2d(int inChannels, int outChannels, int kernelSize, Random rng, int stride = 1, int padding = 0,
+        bool bias = true, int groups = 1)
+        : this(ParameterInit.KaimingUniform(rng, FanIn(inChannels, kernelSize, groups), outChannels, CheckGroups(inChannels, outChannels, groups), kernelSize, kernelSize),
+               bias ? ParameterInit.FanInUniform(rng, FanIn(inChannels, kernelSize, groups), outChannels) : null,
+               stride, padding, groups)
     {
-        if (kernel < 1 || stride < 1 || padding < 0) throw new ArgumentException("invalid convolution geometry");
-        InChannels = inChannels;
-        OutChannels = outChannels;
-        Kernel = kernel;
+    }
+
+    /// <summary>A layer over the given parameters (for example weights with a BatchNorm folded in).</summary>
+    public Conv2d(Tensor weight, Tensor? bias, int stride = 1, int padding = 0, int groups = 1)
+    {
+        if (weight.Rank != 4 || weight.Dim(2) != weight.Dim(3))
+            throw new ArgumentException($"conv weight must be [out, in/groups, k, k], got {ShapeUtil.Format(weight.Shape)}");
+        if (bias is not null && (bias.Rank != 1 || bias.Dim(0) != weight.Dim(0)))
+            throw new ArgumentException($"conv bias must be [{weight.Dim(0)}], got {ShapeUtil.Format(bias.Shape)}");
+        if (stride < 1 || padding < 0 || groups < 1 || weight.Dim(0) % groups != 0)
+            throw new ArgumentException($"invalid conv settings stride={stride} padding={padding} groups={groups}");
+        InChannels = weight.Dim(1) * groups;
+        OutChannels = weight.Dim(0);
+        KernelSize = weight.Dim(2);
         Stride = stride;
         Padding = padding;
-        int fanIn = inChannels * kernel * kernel;
-        Weight = RegisterParameter("weight", Init.DefaultUniform(rng, fanIn, outChannels, inChannels, kernel, kernel));
-        Bias = bias ? RegisterParameter("bias", Init.DefaultUniform(rng, fanIn, outChannels)) : null;
+        Groups = groups;
+        Weight = RegisterParameter("weight", weight);
+        if (bias is not null) Bias = RegisterParameter("bias", bias);
     }
 
     public int InChannels { get; }
     public int OutChannels { get; }
-    public int Kernel { get; }
+    public int KernelSize { get; }
     public int Stride { get; }
     public int Padding { get; }
+    public int Groups { get; }
     public Tensor Weight { get; }
     public Tensor? Bias { get; }
 
-    public override Tensor Forward(Tensor input) => Ops.Conv2d(input, Weight, Bias, Stride, Padding);
+    public override Tensor Forward(Tensor input) => Ops.Conv2d(input, Weight, Bias, Stride, Padding, Groups);
+
+    private static int FanIn(int inChannels, int kernelSize, int groups) => inChannels / Math.Max(1, groups) * kernelSize * kernelSize;
+
+    private static int CheckGroups(int inChannels, int outChannels, int groups)
+    {
+        if (groups < 1 || inChannels % groups != 0 || outChannels % groups != 0)
+            throw new ArgumentException($"groups={groups} must divide in channels {inChannels} and out channels {outChannels}");
+        return inChannels / groups;
+    }
 }

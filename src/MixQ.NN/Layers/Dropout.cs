@@ -4,21 +4,14 @@ using MixQ.Tensors;
 namespace MixQ.NN.Layers;
 
 /// <summary>
-/// Inverted dropout: in training, zeroes each element with probability p and scales the rest by 1/(1-p);
-/// the identity in evaluation. The mask generator is seeded explicitly.
+/// Inverted dropout (see <see cref="Ops.Dropout"/>): active only in training mode. The layer owns
+/// <paramref name="rng"/>, so a seeded generator reproduces the sequence of masks.
 /// </summary>
-public sealed class Dropout : Module
+public sealed class Dropout(float p, Random rng) : Module
 {
-    private readonly Random _rng;
+    private readonly Random _rng = rng;
 
-    public Dropout(float p, int seed)
-    {
-        if (!(p >= 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "dropout probability must be in [0, 1)");
-        P = p;
-        _rng = new Random(seed);
-    }
-
-    public float P { get; }
+    public float P { get; } = p is >= 0f and <= 1f ? p : throw new ArgumentOutOfRangeException(nameof(p), p, "dropout probability must be in [0, 1]");
 
     public override Tensor Forward(Tensor input) => Ops.Dropout(input, P, Training, _rng);
 }

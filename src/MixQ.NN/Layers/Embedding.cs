@@ -3,11 +3,15 @@ using MixQ.Tensors;
 
 namespace MixQ.NN.Layers;
 
-/// <summary>Looks up rows of a [vocabulary, dim] table for integer ids (stored as floats); N(0, 1) initialised.</summary>
+/// <summary>
+/// Token embedding table [count, dim], initialised N(0, 1) like PyTorch. Input: integer-valued ids of any
+/// shape (stored as floats, as tensors are float32); output: [..ids shape, dim].
+/// </summary>
 public sealed class Embedding : Module
 {
     public Embedding(int count, int dim, Random rng)
     {
+        if (count <= 0 || dim <= 0) throw new ArgumentException($"embedding needs a positive size, got {count} x {dim}");
         Count = count;
         Dim = dim;
         Weight = RegisterParameter("weight", Tensor.RandN(rng, 1f, count, dim));
@@ -18,4 +22,8 @@ public sealed class Embedding : Module
     public Tensor Weight { get; }
 
     public override Tensor Forward(Tensor ids) => Ops.EmbeddingLookup(Weight, ids);
+
+    /// <summary>Looks up integer ids laid out as <paramref name="shape"/>.</summary>
+    public Tensor Forward(int[] ids, params int[] shape) =>
+        Forward(Tensor.FromArray(ids.Select(i => (float)i).ToArray(), shape.Length == 0 ? [ids.Length] : shape));
 }

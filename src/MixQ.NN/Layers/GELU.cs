@@ -3,7 +3,7 @@ using MixQ.Tensors;
 
 namespace MixQ.NN.Layers;
 
-/// <summary>Gaussian error linear unit (see Ops.Gelu for the form used).</summary>
+/// <summary>GELU, tanh approximation (see <see cref="Ops.Gelu"/>).</summary>
 public sealed class GELU : Module
 {
     public override Tensor Forward(Tensor input) => Ops.Gelu(input);

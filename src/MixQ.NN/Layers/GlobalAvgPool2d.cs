@@ -3,7 +3,7 @@ using MixQ.Tensors;
 
 namespace MixQ.NN.Layers;
 
-/// <summary>Averages each channel over its whole map: [N, C, H, W] to [N, C, 1, 1].</summary>
+/// <summary>Mean over the spatial axes: [N, C, H, W] -> [N, C] (already flat, ready for a Linear head).</summary>
 public sealed class GlobalAvgPool2d : Module
 {
     public override Tensor Forward(Tensor input) => Ops.GlobalAvgPool2d(input);

@@ -3,9 +3,10 @@ using MixQ.Tensors;
 
 namespace MixQ.NN.Layers;
 
-/// <summary>x for x &gt; 0, slope * x otherwise.</summary>
-public sealed class LeakyReLU(float slope = 0.01f) : Module
+/// <summary>LeakyReLU: x for x &gt; 0, slope x otherwise.</summary>
+public sealed class LeakyReLU(float negativeSlope = 0.01f) : Module
 {
-    public float Slope { get; } = slope;
-    public override Tensor Forward(Tensor input) => Ops.LeakyRelu(input, Slope);
+    public float NegativeSlope { get; } = negativeSlope;
+
+    public override Tensor Forward(Tensor input) => Ops.LeakyRelu(input, NegativeSlope);
 }

@@ -3,7 +3,7 @@ using MixQ.Tensors;
 
 namespace MixQ.NN.Layers;
 
-/// <summary>Rectified linear unit, max(0, x).</summary>
+/// <summary>Rectified linear unit max(x, 0).</summary>
 public sealed class ReLU : Module
 {
     public override Tensor Forward(Tensor input) => Ops.Relu(input);

@@ -3,18 +3,27 @@ using MixQ.Tensors;
 
 namespace MixQ.NN.Layers;
 
-/// <summary>Runs children in order; they are named "0", "1", ... so parameter names read "3.weight".</summary>
+/// <summary>Runs its layers in order. Children are named "0", "1", ... (parameters "0.weight", like PyTorch).</summary>
 public sealed class Sequential : Module
 {
-    private readonly Module[] _layers;
+    private readonly List<Module> _layers = [];
 
     public Sequential(params Module[] layers)
     {
-        _layers = layers;
-        for (int i = 0; i < layers.Length; i++) RegisterModule(i.ToString(System.Globalization.CultureInfo.InvariantCulture), layers[i]);
+        foreach (var layer in layers) Add(layer);
     }
 
     public IReadOnlyList<Module> Layers => _layers;
+
+    public int Count => _layers.Count;
+
+    /// <summary>Appends a layer (named by its position) and returns this container for chaining.</summary>
+    public Sequential Add(Module layer)
+    {
+        RegisterModule(_layers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), layer);
+        _layers.Add(layer);
+        return this;
+    }
 
     public override Tensor Forward(Tensor input)
     {

@@ -10,9 +10,6 @@ namespace MixQ.NN.Models;
 /// </summary>
 public sealed class TransformerClassifier : Module
 {
-    /// <summary>Added to attention scores at padding keys: large enough to vanish after softmax, finite.</summary>
-    private const float MaskValue = -1e9f;
-
     private readonly TransformerEncoderLayer[] _layers;
 
     public TransformerClassifier(int vocabSize, int sequenceLength, int classes, int dModel, int heads, int feedForward,
@@ -22,7 +19,7 @@ public sealed class TransformerClassifier : Module
         Positions = RegisterParameter("positions", Tensor.RandN(rng, 0.02f, sequenceLength, dModel));
         _layers = new TransformerEncoderLayer[layers];
         for (int i = 0; i < layers; i++)
-            _layers[i] = RegisterModule($"layers.{i}", new TransformerEncoderLayer(dModel, heads, feedForward, dropout, rng));
+            _layers[i] = RegisterModule($"layers.{i}", new TransformerEncoderLayer(dModel, heads, feedForward, rng, dropout));
         Norm = RegisterModule("norm", new LayerNorm(dModel));
         Head = RegisterModule("head", new Linear(dModel, classes, rng));
     }
@@ -37,19 +34,19 @@ public sealed class TransformerClassifier : Module
         int n = ids.Dim(0), t = ids.Dim(1);
         var idSpan = ids.Contiguous().Span;
         var keep = new float[n * t];
-        var additive = new float[n * t];
+        var padding = new float[n * t];
         var counts = new float[n];
         for (int i = 0; i < n * t; i++)
         {
             bool token = idSpan[i] != 0f;
             keep[i] = token ? 1f : 0f;
-            additive[i] = token ? 0f : MaskValue;
+            padding[i] = token ? 0f : 1f;
             if (token) counts[i / t]++;
         }
         for (int i = 0; i < n; i++) counts[i] = Math.Max(counts[i], 1f); // an empty sentence pools to zeros
 
         var x = Ops.Add(Tokens.Forward(ids), Positions); // [N, T, D] + [T, D]
-        var mask = Tensor.Wrap(additive, n, 1, t);
+        var mask = Tensor.Wrap(padding, n, t);
         foreach (var layer in _layers) x = layer.Forward(x, mask);
         x = Norm.Forward(x);
         var pooled = Ops.Div(Ops.Sum(Ops.Mul(x, Tensor.Wrap(keep, n, t, 1)), 1), Tensor.Wrap(counts, n, 1));
