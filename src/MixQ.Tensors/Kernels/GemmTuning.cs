@@ -6,7 +6,7 @@ internal static class GemmTuning
     public static int KC = Env("MIXQ_GEMM_KC", 256);
     public static int MC = Env("MIXQ_GEMM_MC", 144);
     public static int NC = Env("MIXQ_GEMM_NC", 1024);
-    public static int DirectBMaxRows = Env("MIXQ_GEMM_DIRECTB", 24);
+    public static int DirectBMaxRows = Env("MIXQ_GEMM_DIRECTB", 48);
 
     public static int DotMaxRows = Env("MIXQ_GEMM_DOTROWS", 32);
     public static int DotMinDepth = Env("MIXQ_GEMM_DOTDEPTH", 64);
