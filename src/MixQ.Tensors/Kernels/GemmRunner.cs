@@ -12,13 +12,17 @@ internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKe
 
     [ThreadStatic] private static ParallelJob? _job;
 
-    public static void Run(in GemmOperands op, int threads)
+    public static void Run(in GemmOperands problem, int threads)
     {
-        if (UseDotProducts(op))
+        if (UseDotProducts(problem))
         {
-            GemmDotKernel.Run(op);
+            GemmDotKernel.Run(problem);
             return;
         }
+        // Few columns and many rows: the kernel's vectors run along n, so a 10-column product would fill 10 of
+        // 16 lanes and need a broadcast per FMA. Computing C^T = op(B)^T op(A)^T puts the long side in the vectors.
+        GemmOperands op = problem.N <= GemmTuning.SwapMaxColumns && problem.M >= 2 * GemmTuning.SwapMaxColumns
+            ? problem.Transposed() : problem;
         var plan = new GemmPlan(op, TKernel.MaxRows, TKernel.Width);
         int workers = ChooseWorkers(op, threads);
         if (workers > 1 && TryRunParallel(op, plan, workers)) return;

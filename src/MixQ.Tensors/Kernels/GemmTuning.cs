@@ -8,6 +8,7 @@ internal static class GemmTuning
     public static int NC = Env("MIXQ_GEMM_NC", 1024);
     public static int DirectBMaxRows = Env("MIXQ_GEMM_DIRECTB", 48);
 
+    public static int SwapMaxColumns = Env("MIXQ_GEMM_SWAPCOLS", 12);
     public static int DotMaxRows = Env("MIXQ_GEMM_DOTROWS", 32);
     public static int DotMinDepth = Env("MIXQ_GEMM_DOTDEPTH", 64);
 

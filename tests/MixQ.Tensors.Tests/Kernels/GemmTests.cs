@@ -51,6 +51,7 @@ public class GemmTests
     [InlineData(150, 40, 530)]   // several KC panels and MC blocks
     [InlineData(25, 17, 600)]    // skinny output, deep k
     [InlineData(1, 1, 1)]
+    [InlineData(150, 10, 70)]    // few columns: computed as C^T = op(B)^T op(A)^T and stored transposed
     public void SizesCrossingBlockBoundaries(int m, int n, int k)
     {
         var rng = new Random(m * 7919 + n * 31 + k);
@@ -64,6 +65,7 @@ public class GemmTests
     [InlineData(true, true, 200, 300, 150)]
     [InlineData(false, true, 20, 2000, 200)]   // few rows: columns split
     [InlineData(true, false, 20, 2000, 200)]
+    [InlineData(false, false, 3000, 7, 200)]   // few columns: the transposed problem, split by its columns
     public void TwoThreadsGiveBitIdenticalResults(bool transA, bool transB, int m, int n, int k)
     {
         var rng = new Random(7);
