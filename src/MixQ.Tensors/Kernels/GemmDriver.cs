@@ -97,6 +97,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmKe
     /// Writes a tile of C^T into C: tile row r is column r of C. Uses the kernels' rounding,
     /// alpha * acc + beta * C as one fused multiply-add, and never reads C when beta is 0.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StoreTransposed(float* tile, int tileStride, int rows, int columns, float* c, nint ldc, float alpha, float beta)
     {
         for (int i = 0; i < columns; i++)

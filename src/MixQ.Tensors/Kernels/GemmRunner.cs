@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MixQ.Tensors.Kernels;
 
 /// <summary>
@@ -12,6 +13,7 @@ internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKe
 
     [ThreadStatic] private static ParallelJob? _job;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(in GemmOperands problem, int threads)
     {
         if (UseDotProducts(problem))
@@ -37,6 +39,7 @@ internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKe
         typeof(TKernel) == typeof(GemmKernel512) && GemmDotKernel.IsSupported && !op.TransA && op.TransB
         && op.M <= GemmTuning.DotMaxRows && op.K >= GemmTuning.DotMinDepth;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ChooseWorkers(in GemmOperands op, int threads)
     {
         int workers = threads <= 0 ? Environment.ProcessorCount : Math.Min(threads, Environment.ProcessorCount);
@@ -46,6 +49,7 @@ internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKe
         return Math.Max(1, Math.Min(workers, Math.Max(rowSlivers, columnSlivers)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryRunParallel(in GemmOperands op, in GemmPlan plan, int workers)
     {
         int rowSlivers = GemmSlivers.Count(op.M, TKernel.MaxRows), columnSlivers = GemmSlivers.Count(op.N, TKernel.Width);
@@ -95,6 +99,7 @@ internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKe
         public int Items;
         public int NextItem;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute()
         {
             int item;

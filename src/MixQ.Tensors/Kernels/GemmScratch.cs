@@ -26,6 +26,7 @@ internal static unsafe class GemmScratch
     public static float* ForSharedB(int floats) => Get(ref _shared, floats);
 
     /// <summary>Zeroed claim flags for the shared packed B.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int* Claims(int count)
     {
         if (_claims is null || _claims.Length < count)
@@ -34,6 +35,7 @@ internal static unsafe class GemmScratch
         return (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_claims));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float* Get(ref float[]? buffer, int floats)
     {
         if (buffer is null || buffer.Length < floats + AlignFloats)
