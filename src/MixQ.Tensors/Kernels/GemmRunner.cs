@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+
 namespace MixQ.Tensors.Kernels;
 
 /// <summary>
@@ -8,8 +9,11 @@ namespace MixQ.Tensors.Kernels;
 /// </summary>
 internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKernel
 {
-    /// <summary>Columns per claim unit of the shared packed B.</summary>
-    private const int GroupSlivers = 4;
+    /// <summary>
+    /// Slivers per claim unit of the shared packed B: one, so that even a single-panel B (k &lt;= KC, n = 128)
+    /// is packed by both threads instead of one packing while the other waits.
+    /// </summary>
+    private const int GroupSlivers = 1;
 
     [ThreadStatic] private static ParallelJob? _job;
 
@@ -33,11 +37,13 @@ internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKe
 
     /// <summary>
     /// A * B^T with few rows and a deep k: dot products beat packing B^T, which would be used only m times.
-    /// Decided from the shape alone (never the thread count), so results stay independent of threads.
+    /// The dot path runs on the calling thread, so it is kept to per-sample sizes. Decided from the shape alone
+    /// (never the thread count), so results stay independent of threads.
     /// </summary>
     private static bool UseDotProducts(in GemmOperands op) =>
         typeof(TKernel) == typeof(GemmKernel512) && GemmDotKernel.IsSupported && !op.TransA && op.TransB
-        && op.M <= GemmTuning.DotMaxRows && op.K >= GemmTuning.DotMinDepth;
+        && op.M <= GemmTuning.DotMaxRows && op.K >= GemmTuning.DotMinDepth
+        && 2.0 * op.M * op.N * op.K <= GemmTuning.DotMaxFlops;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ChooseWorkers(in GemmOperands op, int threads)
