@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# MixQ SGEMM vs OpenBLAS (numpy), same shapes, transposes and thread counts, in one run.
-# Usage: bash bench/gemm.sh [--threads N] [--filter TEXT]   (threads default 2; per-sample conv shapes use 1)
+# MixQ SGEMM vs OpenBLAS (numpy float32 matmul) on the same shapes, transposes and thread counts.
+# Usage: bash bench/gemm.sh [--threads N] [--rounds R] [--filter TEXT]
+#   --threads  threads for the square and MLP shapes (default 2); per-sample conv shapes always use 1
+#   --rounds   alternations per shape (default 2); each side keeps its best round
+# The two libraries are measured alternately, shape by shape, so a burst of load from other processes on
+# this shared machine hits both sides instead of one whole column of the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 threads=2
+rounds=2
 filter=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --threads) threads="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
     --filter) filter=(--filter "$2"); shift 2 ;;
-    *) echo "usage: bash bench/gemm.sh [--threads N] [--filter TEXT]" >&2; exit 2 ;;
+    *) echo "usage: bash bench/gemm.sh [--threads N] [--rounds R] [--filter TEXT]" >&2; exit 2 ;;
   esac
 done
 
@@ -21,24 +27,23 @@ for candidate in /usr/bin/python3 python3; do
 done
 
 dotnet build bench/MixQ.Bench -c Release -v quiet -nologo >/dev/null
-bench=(dotnet bench/MixQ.Bench/bin/Release/net10.0/MixQ.Bench.dll gemm --threads "$threads" "${filter[@]}")
+bench=(dotnet bench/MixQ.Bench/bin/Release/net10.0/MixQ.Bench.dll gemm --threads "$threads")
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-"${bench[@]}" --list > "$work/shapes"
-"${bench[@]}" | grep 'GFLOP/s' > "$work/mixq"
-{
-  OPENBLAS_NUM_THREADS="$threads" "$python" bench/peers/gemm_numpy.py < "$work/shapes"
-  if [[ "$threads" != 1 ]]; then OPENBLAS_NUM_THREADS=1 "$python" bench/peers/gemm_numpy.py < "$work/shapes"; fi
-} > "$work/openblas"
+best() { # best GFLOP/s of the numbers given
+  printf '%s\n' "$@" | sort -g | tail -1
+}
 
 echo "| shape (m x k x n, op) | threads | MixQ GFLOP/s | OpenBLAS GFLOP/s | MixQ / OpenBLAS |"
 echo "|---|---:|---:|---:|---:|"
-awk '
-  FNR == NR { split($2, t, "="); peer[$1] = $3; next }
-  {
-    split($2, t, "=");
-    label = $1; gsub("_", " ", label);
-    ratio = ($1 in peer && peer[$1] > 0) ? sprintf("%.0f%%", 100 * $3 / peer[$1]) : "n/a";
-    printf "| %s | %s | %.1f | %s | %s |\n", label, t[2], $3, ($1 in peer) ? peer[$1] : "n/a", ratio
-  }' "$work/openblas" "$work/mixq"
+"${bench[@]}" --list "${filter[@]}" | while read -r label ta tb m k n t; do
+  mixq=()
+  peer=()
+  for ((r = 0; r < rounds; r++)); do
+    mixq+=("$("${bench[@]}" --filter "$label" | awk '/GFLOP/ {print $3}')")
+    peer+=("$(echo "$label $ta $tb $m $k $n $t" | OPENBLAS_NUM_THREADS="$t" "$python" bench/peers/gemm_numpy.py | awk '{print $3}')")
+  done
+  a=$(best "${mixq[@]}")
+  b=$(best "${peer[@]}")
+  awk -v l="$label" -v t="$t" -v a="$a" -v b="$b" 'BEGIN {
+    gsub("_", " ", l); printf "| %s | %s | %.1f | %.1f | %.0f%% |\n", l, t, a, b, 100 * a / b }'
+done

@@ -5,7 +5,8 @@ using MixQ.Tensors.Kernels;
 namespace MixQ.Bench;
 
 /// <summary>
-/// SGEMM throughput on the shapes training uses: `gemm [--threads N] [--list] [--filter TEXT]`.
+/// SGEMM throughput on the shapes training uses: `gemm [--threads N] [--list] [--filter TEXT]`
+/// (--filter keeps the shapes whose label contains TEXT).
 /// Shapes are written m x k x n with the transpose letters of op(A) op(B) (N = as stored, T = transposed).
 /// Each shape is warmed up, then timed as the median of several batches; batches are long enough
 /// (about 20 ms) that timer resolution does not matter even for microsecond-sized problems.
@@ -15,7 +16,8 @@ public static class GemmBenchmark
 {
     public sealed record Shape(string Name, bool TransA, bool TransB, int M, int K, int N, bool SingleThread)
     {
-        public string Label => $"{Name} {M}x{K}x{N} {(TransA ? 'T' : 'N')}{(TransB ? 'T' : 'N')}";
+        /// <summary>One word (no spaces), so scripts can pass it back as a filter.</summary>
+        public string Label => $"{Name}_{M}x{K}x{N}_{(TransA ? 'T' : 'N')}{(TransB ? 'T' : 'N')}";
     }
 
     public static IReadOnlyList<Shape> Shapes()
@@ -65,7 +67,7 @@ public static class GemmBenchmark
         {
             foreach (var s in shapes)
                 Console.WriteLine(FormattableString.Invariant(
-                    $"{s.Label.Replace(' ', '_')} {(s.TransA ? 1 : 0)} {(s.TransB ? 1 : 0)} {s.M} {s.K} {s.N} {(s.SingleThread ? 1 : threads)}"));
+                    $"{s.Label} {(s.TransA ? 1 : 0)} {(s.TransB ? 1 : 0)} {s.M} {s.K} {s.N} {(s.SingleThread ? 1 : threads)}"));
             return 0;
         }
 
@@ -74,7 +76,7 @@ public static class GemmBenchmark
         {
             int t = s.SingleThread ? 1 : threads;
             double gflops = Measure(s, t);
-            Console.WriteLine(FormattableString.Invariant($"{s.Label.Replace(' ', '_'),-36} threads={t} {gflops,8:F1} GFLOP/s"));
+            Console.WriteLine(FormattableString.Invariant($"{s.Label,-36} threads={t} {gflops,8:F1} GFLOP/s"));
         }
         return 0;
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace MixQ.Tensors.Kernels;
@@ -23,6 +24,7 @@ public static class Gemm
         Sgemm(GemmIsa.Auto, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
 
     /// <summary>Same as the public entry point, with the micro-kernel forced (tests cover every path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void Sgemm(GemmIsa isa, bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
         int threads)

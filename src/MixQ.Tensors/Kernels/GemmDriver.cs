@@ -63,12 +63,12 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmKe
         float* packedA, float* packedB, float* edgeB)
     {
         int width = TKernel.Width, lanes = TKernel.Lanes;
+        float* tile = stackalloc float[op.TransC ? TKernel.MaxRows * width : 0];
         int count = GemmSlivers.Count(mc, TKernel.MaxRows);
         for (int s = 0; s < count; s++)
         {
             var (start, rows) = GemmSlivers.Get(mc, count, s);
             float* a = packedA + start * kc;
-            float* c = op.CAt(ic + start, jc);
             for (int c0 = 0; c0 < nc; c0 += width)
             {
                 int columns = Math.Min(width, nc - c0);
@@ -79,8 +79,34 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmKe
                 else if (columns == stride) { b = op.BAt(pc, jc + c0); bStride = op.Ldb; }
                 else { b = edgeB; bStride = stride; }
 
-                TKernel.Run(rows, stride / lanes, columns, kc, a, rows, b, bStride, c + c0, op.Ldc, op.Alpha, beta);
+                float* c = op.CAt(ic + start, jc + c0);
+                if (!op.TransC)
+                {
+                    TKernel.Run(rows, stride / lanes, columns, kc, a, rows, b, bStride, c, op.Ldc, op.Alpha, beta);
+                }
+                else
+                {
+                    TKernel.Run(rows, stride / lanes, columns, kc, a, rows, b, bStride, tile, width, 1f, 0f);
+                    StoreTransposed(tile, width, rows, columns, c, op.Ldc, op.Alpha, beta);
+                }
             }
+        }
+    }
+
+    /// <summary>
+    /// Writes a tile of C^T into C: tile row r is column r of C. Uses the kernels' rounding,
+    /// alpha * acc + beta * C as one fused multiply-add, and never reads C when beta is 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StoreTransposed(float* tile, int tileStride, int rows, int columns, float* c, nint ldc, float alpha, float beta)
+    {
+        for (int i = 0; i < columns; i++)
+        {
+            float* ci = c + i * ldc;
+            if (beta == 0)
+                for (int r = 0; r < rows; r++) ci[r] = tile[r * tileStride + i] * alpha;
+            else
+                for (int r = 0; r < rows; r++) ci[r] = MathF.FusedMultiplyAdd(tile[r * tileStride + i], alpha, ci[r] * beta);
         }
     }
 }

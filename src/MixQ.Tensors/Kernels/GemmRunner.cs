@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace MixQ.Tensors.Kernels;
 
@@ -9,18 +9,26 @@ namespace MixQ.Tensors.Kernels;
 /// </summary>
 internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKernel
 {
-    /// <summary>Columns per claim unit of the shared packed B.</summary>
-    private const int GroupSlivers = 4;
+    /// <summary>
+    /// Slivers per claim unit of the shared packed B: one, so that even a single-panel B (k &lt;= KC, n = 128)
+    /// is packed by both threads instead of one packing while the other waits.
+    /// </summary>
+    private const int GroupSlivers = 1;
 
     [ThreadStatic] private static ParallelJob? _job;
 
-    public static void Run(in GemmOperands op, int threads)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(in GemmOperands problem, int threads)
     {
-        if (UseDotProducts(op))
+        if (UseDotProducts(problem))
         {
-            GemmDotKernel.Run(op);
+            GemmDotKernel.Run(problem);
             return;
         }
+        // Few columns and many rows: the kernel's vectors run along n, so a 10-column product would fill 10 of
+        // 16 lanes and need a broadcast per FMA. Computing C^T = op(B)^T op(A)^T puts the long side in the vectors.
+        GemmOperands op = problem.N <= GemmTuning.SwapMaxColumns && problem.M >= 2 * GemmTuning.SwapMaxColumns
+            ? problem.Transposed() : problem;
         var plan = new GemmPlan(op, TKernel.MaxRows, TKernel.Width);
         int workers = ChooseWorkers(op, threads);
         if (workers > 1 && TryRunParallel(op, plan, workers)) return;
@@ -29,12 +37,15 @@ internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKe
 
     /// <summary>
     /// A * B^T with few rows and a deep k: dot products beat packing B^T, which would be used only m times.
-    /// Decided from the shape alone (never the thread count), so results stay independent of threads.
+    /// The dot path runs on the calling thread, so it is kept to per-sample sizes. Decided from the shape alone
+    /// (never the thread count), so results stay independent of threads.
     /// </summary>
     private static bool UseDotProducts(in GemmOperands op) =>
         typeof(TKernel) == typeof(GemmKernel512) && GemmDotKernel.IsSupported && !op.TransA && op.TransB
-        && op.M <= GemmTuning.DotMaxRows && op.K >= GemmTuning.DotMinDepth;
+        && op.M <= GemmTuning.DotMaxRows && op.K >= GemmTuning.DotMinDepth
+        && 2.0 * op.M * op.N * op.K <= GemmTuning.DotMaxFlops;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ChooseWorkers(in GemmOperands op, int threads)
     {
         int workers = threads <= 0 ? Environment.ProcessorCount : Math.Min(threads, Environment.ProcessorCount);
@@ -44,6 +55,7 @@ internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKe
         return Math.Max(1, Math.Min(workers, Math.Max(rowSlivers, columnSlivers)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryRunParallel(in GemmOperands op, in GemmPlan plan, int workers)
     {
         int rowSlivers = GemmSlivers.Count(op.M, TKernel.MaxRows), columnSlivers = GemmSlivers.Count(op.N, TKernel.Width);
@@ -52,61 +64,66 @@ internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKe
         job.Op = op;
         job.Plan = plan;
         job.SplitRows = splitRows;
-        job.Workers = workers;
-        float[]? packed = null;
-        int[]? state = null;
+        // About four items per worker: enough to rebalance when a core is busy with something else,
+        // few enough that each item still fills whole slivers.
+        int slivers = splitRows ? rowSlivers : columnSlivers;
+        job.SliversPerItem = Math.Max(1, slivers / (4 * workers));
+        job.Items = (slivers + job.SliversPerItem - 1) / job.SliversPerItem;
+        job.NextItem = 0;
+        if (!splitRows) return GemmWorkers.TryRun(job, workers - 1);
+
+        int paddedN = GemmSlivers.RoundUp(op.N, TKernel.Width);
+        int groupColumns = GroupSlivers * TKernel.Width;
+        int groups = GemmSharedB.GroupCount(op.N, groupColumns);
+        int panels = (op.K + plan.KC - 1) / plan.KC;
+        job.Shared = new GemmSharedB
+        {
+            Packed = GemmScratch.ForSharedB(op.K * paddedN), State = GemmScratch.Claims(panels * groups),
+            PaddedN = paddedN, GroupColumns = groupColumns, GroupsPerPanel = groups,
+        };
         try
         {
-            if (!splitRows) return GemmWorkers.TryRun(job, workers);
-
-            int paddedN = GemmSlivers.RoundUp(op.N, TKernel.Width);
-            int groupColumns = GroupSlivers * TKernel.Width;
-            int groups = GemmSharedB.GroupCount(op.N, groupColumns);
-            int panels = (op.K + plan.KC - 1) / plan.KC;
-            packed = ArrayPool<float>.Shared.Rent(op.K * paddedN + 16);
-            state = ArrayPool<int>.Shared.Rent(panels * groups);
-            Array.Clear(state, 0, panels * groups);
-            fixed (float* packedPtr = packed)
-            fixed (int* statePtr = state)
-            {
-                job.Shared = new GemmSharedB
-                {
-                    Packed = GemmScratch.Align(packedPtr), State = statePtr, PaddedN = paddedN, GroupColumns = groupColumns, GroupsPerPanel = groups,
-                };
-                return GemmWorkers.TryRun(job, workers);
-            }
+            return GemmWorkers.TryRun(job, workers - 1);
         }
         finally
         {
             job.Shared = default;
-            if (packed != null) ArrayPool<float>.Shared.Return(packed);
-            if (state != null) ArrayPool<int>.Shared.Return(state);
         }
     }
 
+    /// <summary>
+    /// Items are bands of whole slivers: of rows (sharing the packed B) or of columns (each packing its own B).
+    /// Every element of C is computed by exactly one item with the plan's k panels, in order.
+    /// </summary>
     private sealed class ParallelJob : GemmJob
     {
         public GemmOperands Op;
         public GemmPlan Plan;
         public GemmSharedB Shared;
         public bool SplitRows;
-        public int Workers;
+        public int SliversPerItem;
+        public int Items;
+        public int NextItem;
 
-        public override void Execute(int worker)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override void Execute()
         {
-            if (SplitRows)
+            int item;
+            while ((item = Interlocked.Increment(ref NextItem) - 1) < Items)
             {
-                // Even row ranges: slivers inside each range are split evenly too, so no worker gets a thin tail.
-                int start = (int)((long)Op.M * worker / Workers), end = (int)((long)Op.M * (worker + 1) / Workers);
-                fixed (GemmSharedB* shared = &Shared)
-                    GemmDriver<TKernel>.RunRegion(Op, Plan, start, end, 0, Op.N, shared);
-            }
-            else
-            {
-                int slivers = GemmSlivers.Count(Op.N, TKernel.Width);
-                int start = Math.Min(Op.N, slivers * worker / Workers * TKernel.Width);
-                int end = Math.Min(Op.N, slivers * (worker + 1) / Workers * TKernel.Width);
-                GemmDriver<TKernel>.RunRegion(Op, Plan, 0, Op.M, start, end, null);
+                if (SplitRows)
+                {
+                    int start = Math.Min(Op.M, item * SliversPerItem * TKernel.MaxRows);
+                    int end = item == Items - 1 ? Op.M : Math.Min(Op.M, (item + 1) * SliversPerItem * TKernel.MaxRows);
+                    fixed (GemmSharedB* shared = &Shared)
+                        GemmDriver<TKernel>.RunRegion(Op, Plan, start, end, 0, Op.N, shared);
+                }
+                else
+                {
+                    int start = Math.Min(Op.N, item * SliversPerItem * TKernel.Width);
+                    int end = item == Items - 1 ? Op.N : Math.Min(Op.N, (item + 1) * SliversPerItem * TKernel.Width);
+                    GemmDriver<TKernel>.RunRegion(Op, Plan, 0, Op.M, start, end, null);
+                }
             }
         }
     }

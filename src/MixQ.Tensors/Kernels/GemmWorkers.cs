@@ -1,44 +1,59 @@
+using System.Diagnostics;
+
 namespace MixQ.Tensors.Kernels;
 
-/// <summary>A unit of parallel GEMM work; worker 0 is the calling thread.</summary>
+/// <summary>A parallel GEMM: every participating thread calls <see cref="Execute"/>, which claims work items until none are left.</summary>
 internal abstract class GemmJob
 {
-    public abstract void Execute(int worker);
+    public abstract void Execute();
 }
 
 /// <summary>
-/// Dedicated background threads for GEMM. Unlike the shared thread pool, they are guaranteed to run
-/// concurrently and are woken without allocating. One caller at a time: a concurrent caller (for example
-/// per-sample convolutions already running in parallel) is told to run single-threaded instead.
+/// Dedicated background threads for GEMM. The calling thread always works too, and work is claimed item by
+/// item, so a worker that is slow to wake (the machine is shared) only means the caller does more items
+/// itself; the caller never waits for a worker that has not started. A worker that finishes spins briefly for
+/// the next job before sleeping: training issues GEMMs back to back, and a futex wake-up would cost more than a
+/// whole 128 x 256 x 128 product. One caller at a time: a concurrent caller (for example per-sample
+/// convolutions already running in parallel) is told to run single-threaded instead.
 /// </summary>
 internal static class GemmWorkers
 {
+    private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 microseconds
     private static readonly object Gate = new();
-    private static readonly List<SemaphoreSlim> Starts = [];
-    private static readonly ManualResetEventSlim Done = new(false, spinCount: 2000);
+    private static readonly object Sleep = new();
+    private static int _threads;
+
+    /// <summary>generation * 2 + 1 when closed: a worker works only on the open generation it woke for.</summary>
+    private static int _state;
     private static GemmJob? _current;
-    private static int _pending;
+    private static int _busy;
     private static Exception? _failure;
 
-    /// <summary>Runs job.Execute(0..workers-1) in parallel; false if another caller holds the workers.</summary>
-    public static bool TryRun(GemmJob job, int workers)
+    /// <summary>Runs <paramref name="job"/> on the caller and up to helpers other threads; false if the workers are taken.</summary>
+    public static bool TryRun(GemmJob job, int helpers)
     {
         if (!Monitor.TryEnter(Gate)) return false;
         try
         {
-            while (Starts.Count < workers - 1) StartThread(Starts.Count + 1);
+            while (_threads < helpers) StartThread(++_threads);
             _current = job;
             _failure = null;
-            Volatile.Write(ref _pending, workers - 1);
-            Done.Reset();
-            for (int w = 1; w < workers; w++) Starts[w - 1].Release();
+            int open = (Volatile.Read(ref _state) >> 1) + 1 << 1;
+            lock (Sleep)
+            {
+                Interlocked.Exchange(ref _state, open);
+                Monitor.PulseAll(Sleep);
+            }
             try
             {
-                job.Execute(0);
+                job.Execute();
             }
             finally
             {
-                Done.Wait();
+                // Close, then wait only for workers that joined before the close; later ones see it and leave.
+                Interlocked.Exchange(ref _state, open | 1);
+                var spin = new SpinWait();
+                while (Volatile.Read(ref _busy) != 0) spin.SpinOnce(sleep1Threshold: -1);
                 _current = null;
             }
             if (_failure is not null) throw new AggregateException("GEMM worker failed", _failure);
@@ -50,28 +65,50 @@ internal static class GemmWorkers
         }
     }
 
-    private static void StartThread(int worker)
+    private static void StartThread(int index)
     {
-        var start = new SemaphoreSlim(0);
-        Starts.Add(start);
-        var thread = new Thread(() => Loop(worker, start)) { IsBackground = true, Name = $"MixQ GEMM {worker}" };
+        // Read before the job that needs this thread is published, so the thread cannot skip that job.
+        int seen = Volatile.Read(ref _state) >> 1;
+        var thread = new Thread(() => Loop(seen)) { IsBackground = true, Name = $"MixQ GEMM {index}" };
         thread.Start();
     }
 
-    private static void Loop(int worker, SemaphoreSlim start)
+    private static void Loop(int seen)
     {
         while (true)
         {
-            start.Wait();
-            try
+            seen = WaitForGeneration(seen);
+            // Announce first, then check the job is still open: the caller closes before it reads _busy,
+            // so either it waits for us or we see the close.
+            Interlocked.Increment(ref _busy);
+            if (Volatile.Read(ref _state) == seen << 1)
             {
-                _current!.Execute(worker);
+                try
+                {
+                    _current!.Execute();
+                }
+                catch (Exception e)
+                {
+                    _failure = e;
+                }
             }
-            catch (Exception e)
-            {
-                _failure = e;
-            }
-            if (Interlocked.Decrement(ref _pending) == 0) Done.Set();
+            Interlocked.Decrement(ref _busy);
         }
+    }
+
+    /// <summary>Spins, then sleeps, until a generation newer than <paramref name="seen"/> is published.</summary>
+    private static int WaitForGeneration(int seen)
+    {
+        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        while (Volatile.Read(ref _state) >> 1 == seen && Stopwatch.GetTimestamp() < deadline)
+            Thread.SpinWait(30);
+        if (Volatile.Read(ref _state) >> 1 == seen)
+        {
+            lock (Sleep)
+            {
+                while (Volatile.Read(ref _state) >> 1 == seen) Monitor.Wait(Sleep);
+            }
+        }
+        return Volatile.Read(ref _state) >> 1;
     }
 }

@@ -5,10 +5,10 @@ namespace MixQ.Tensors.Tests.Kernels;
 
 public class GemmTests
 {
-    /// <summary>Micro-kernels this machine can run; Auto is the one the public API picks.</summary>
+    /// <summary>Every micro-kernel this machine can run (the public API picks the widest).</summary>
     public static TheoryData<string> Isas()
     {
-        var data = new TheoryData<string> { nameof(GemmIsa.Auto), nameof(GemmIsa.Scalar) };
+        var data = new TheoryData<string> { nameof(GemmIsa.Scalar) };
         if (Vector512.IsHardwareAccelerated) data.Add(nameof(GemmIsa.Vector512));
         if (Vector256.IsHardwareAccelerated) data.Add(nameof(GemmIsa.Vector256));
         return data;
@@ -24,7 +24,7 @@ public class GemmTests
         var rng = new Random(1234);
         float[] alphas = [1f, -0.5f, 2.25f];
         float[] betas = [0f, 1f, -0.75f];
-        for (int t = 0; t < 160; t++)
+        for (int t = 0; t < 100; t++)
         {
             var c = new Case(rng.Next(2) == 1, rng.Next(2) == 1, rng.Next(0, 71), rng.Next(0, 71), rng.Next(0, 71),
                 alphas[rng.Next(alphas.Length)], betas[rng.Next(betas.Length)], rng.Next(0, 4), rng.Next(0, 4), rng.Next(0, 4));
@@ -48,9 +48,10 @@ public class GemmTests
     [InlineData(144, 33, 256)]   // exactly one MC block and one KC panel
     [InlineData(145, 31, 257)]   // one row and one k past the blocks
     [InlineData(13, 1057, 40)]   // columns past NC with a ragged last sliver; few rows (B read in place)
-    [InlineData(300, 70, 530)]   // several KC panels and MC blocks
+    [InlineData(150, 40, 530)]   // several KC panels and MC blocks
     [InlineData(25, 17, 600)]    // skinny output, deep k
     [InlineData(1, 1, 1)]
+    [InlineData(150, 10, 70)]    // few columns: computed as C^T = op(B)^T op(A)^T and stored transposed
     public void SizesCrossingBlockBoundaries(int m, int n, int k)
     {
         var rng = new Random(m * 7919 + n * 31 + k);
@@ -64,6 +65,7 @@ public class GemmTests
     [InlineData(true, true, 200, 300, 150)]
     [InlineData(false, true, 20, 2000, 200)]   // few rows: columns split
     [InlineData(true, false, 20, 2000, 200)]
+    [InlineData(false, false, 3000, 7, 200)]   // few columns: the transposed problem, split by its columns
     public void TwoThreadsGiveBitIdenticalResults(bool transA, bool transB, int m, int n, int k)
     {
         var rng = new Random(7);
