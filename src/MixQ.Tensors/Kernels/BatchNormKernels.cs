@@ -13,18 +13,13 @@ namespace MixQ.Tensors.Kernels;
 public static class BatchNormKernels
 {
     /// <summary>Mean and biased variance of channel <paramref name="c"/> (two passes: no E[x^2]-E[x]^2 cancellation).</summary>
-    public static (float Mean, float Variance) PlanarMoments(ReadOnlySpan<float> x, int n, int channels, int s, int c, Span<float> scratch)
+    public static (float Mean, float Variance) PlanarMoments(ReadOnlySpan<float> x, int n, int channels, int s, int c)
     {
         double sum = 0;
         for (int i = 0; i < n; i++) sum += TensorPrimitives.Sum(x.Slice((i * channels + c) * s, s));
         float mean = (float)(sum / ((double)n * s));
         double squares = 0;
-        var centred = scratch[..s];
-        for (int i = 0; i < n; i++)
-        {
-            TensorPrimitives.Subtract(x.Slice((i * channels + c) * s, s), mean, centred);
-            squares += TensorPrimitives.SumOfSquares(centred);
-        }
+        for (int i = 0; i < n; i++) squares += CenteredReductions.SumSquaredDeviation(x.Slice((i * channels + c) * s, s), mean);
         return (mean, (float)(squares / ((double)n * s)));
     }
 
@@ -41,17 +36,15 @@ public static class BatchNormKernels
 
     /// <summary>Sum of g and sum of g * (x - mean) over channel <paramref name="c"/>: the two reductions backward needs.</summary>
     public static (double SumG, double SumGCentred) PlanarGradSums(ReadOnlySpan<float> x, ReadOnlySpan<float> g, int n, int channels, int s, int c,
-        float mean, Span<float> scratch)
+        float mean)
     {
         double sumG = 0, sumGx = 0;
-        var centred = scratch[..s];
         for (int i = 0; i < n; i++)
         {
             int at = (i * channels + c) * s;
-            var gBlock = g.Slice(at, s);
-            TensorPrimitives.Subtract(x.Slice(at, s), mean, centred);
-            sumG += TensorPrimitives.Sum(gBlock);
-            sumGx += TensorPrimitives.Dot(gBlock, centred);
+            var (blockG, blockGx) = CenteredReductions.SumAndCentredDot(g.Slice(at, s), x.Slice(at, s), mean);
+            sumG += blockG;
+            sumGx += blockGx;
         }
         return (sumG, sumGx);
     }
@@ -60,21 +53,12 @@ public static class BatchNormKernels
     public static void PlanarGradInput(ReadOnlySpan<float> x, ReadOnlySpan<float> g, int n, int channels, int s, int c,
         float k, float a, float b, Span<float> dx)
     {
-        var affine = new ScaleShiftKernel(a, b);
+        var kernel = new AffineGradKernel(k, a, b);
         for (int i = 0; i < n; i++)
         {
             int at = (i * channels + c) * s;
-            var target = dx.Slice(at, s);
-            if (a == 0f && b == 0f)
-            {
-                TensorPrimitives.Multiply(g.Slice(at, s), k, target);
-            }
-            else
-            {
-                var xBlock = x.Slice(at, s);
-                Elementwise.Apply(affine, xBlock, xBlock, target);
-                TensorPrimitives.MultiplyAdd(g.Slice(at, s), k, target, target);
-            }
+            if (a == 0f && b == 0f) TensorPrimitives.Multiply(g.Slice(at, s), k, dx.Slice(at, s));
+            else Elementwise.Apply(kernel, x.Slice(at, s), g.Slice(at, s), dx.Slice(at, s));
         }
     }
 

@@ -253,10 +253,8 @@ public static partial class Ops
         int xo = x.Offset, size = x.Size;
         BatchParallel.For(channels, BatchParallel.ChunksFor(channels, Math.Max(1, NormGrain / Math.Max(1, n * s))), (_, start, end) =>
         {
-            var scratch = ArrayPool<float>.Shared.Rent(s);
             for (int c = start; c < end; c++)
-                (mean[c], variance[c]) = BatchNormKernels.PlanarMoments(xs.AsSpan(xo, size), n, channels, s, c, scratch);
-            ArrayPool<float>.Shared.Return(scratch);
+                (mean[c], variance[c]) = BatchNormKernels.PlanarMoments(xs.AsSpan(xo, size), n, channels, s, c);
         });
     }
 
@@ -292,10 +290,8 @@ public static partial class Ops
         int xo = x.Offset, go = gy.Offset, size = x.Size;
         BatchParallel.For(channels, BatchParallel.ChunksFor(channels, Math.Max(1, NormGrain / Math.Max(1, n * s))), (_, start, end) =>
         {
-            var scratch = ArrayPool<float>.Shared.Rent(s);
             for (int c = start; c < end; c++)
-                (sumG[c], sumGCentred[c]) = BatchNormKernels.PlanarGradSums(xs.AsSpan(xo, size), gs.AsSpan(go, size), n, channels, s, c, mean[c], scratch);
-            ArrayPool<float>.Shared.Return(scratch);
+                (sumG[c], sumGCentred[c]) = BatchNormKernels.PlanarGradSums(xs.AsSpan(xo, size), gs.AsSpan(go, size), n, channels, s, c, mean[c]);
         });
     }
 

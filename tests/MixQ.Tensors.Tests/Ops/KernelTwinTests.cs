@@ -21,6 +21,22 @@ public class KernelTwinTests
         Compare(new ScaleShiftKernel(1.5f, -0.25f), x, g, exact: true);
         Compare(new GeluKernel(), x, g, exact: false);
         Compare(new GeluGradKernel(), x, g, exact: false);
+        Compare(new AffineGradKernel(0.7f, -1.3f, 0.25f), x, g, exact: true);
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void CentredReductionsMatchTheirScalarTwins(int length)
+    {
+        var rng = new Random(length + 100);
+        var x = Enumerable.Range(0, length).Select(_ => (float)(rng.NextDouble() * 4 + 10)).ToArray();
+        var g = Enumerable.Range(0, length).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        float mean = x.Average();
+        AssertClose(CenteredReductions.SumSquaredDeviationScalar(x, mean), CenteredReductions.SumSquaredDeviation(x, mean), 1e-5, "sum of squared deviations");
+        var (sumG, sumGx) = CenteredReductions.SumAndCentredDot(g, x, mean);
+        var (refG, refGx) = CenteredReductions.SumAndCentredDotScalar(g, x, mean);
+        AssertClose(refG, sumG, 1e-5, "sum g");
+        AssertClose(refGx, sumGx, 1e-5, "sum g (x - mean)");
     }
 
     private static void Compare<T>(T kernel, float[] x, float[] g, bool exact) where T : struct, IElementwiseKernel
@@ -72,5 +88,26 @@ public class KernelTwinTests
         double left = back.Zip(images, (a, b) => (a - 1.0) * b).Sum();
         double right = u.Zip(col, (a, b) => (double)a * b).Sum();
         AssertClose(right, left, 1e-5, "adjoint");
+    }
+
+    [Theory]
+    [InlineData(4, 70)]   // 35 outputs per row: two 16-wide vectors and a scalar tail
+    [InlineData(5, 21)]   // 10 outputs: one 8-wide vector, tail; odd sizes drop the last row and column
+    [InlineData(3, 7)]    // scalar only
+    public void MaxPool2x2FastPathMatchesTheGeneralWindowLoop(int h, int w)
+    {
+        var geo = new Conv2dGeometry(1, h, w, 2, 2, 2, 2, 0, 0);
+        var rng = new Random(h * w);
+        // Few distinct values force ties; some NaNs must win their windows.
+        var plane = Enumerable.Range(0, h * w).Select(_ => rng.Next(20) == 0 ? float.NaN : rng.Next(4)).Select(v => (float)v).ToArray();
+        int outputs = geo.OutH * geo.OutW;
+        var fast = new float[outputs];
+        var fastIdx = new int[outputs];
+        var reference = new float[outputs];
+        var referenceIdx = new int[outputs];
+        Pool2d.MaxForward(plane, geo, fast, fastIdx);
+        Pool2d.MaxForwardWindows(plane, geo, reference, referenceIdx);
+        Assert.Equal(referenceIdx, fastIdx);
+        Assert.Equal(reference, fast);
     }
 }

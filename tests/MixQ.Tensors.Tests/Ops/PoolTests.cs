@@ -10,6 +10,7 @@ public class PoolTests
     [InlineData(3, 2, 1, 7, 6)]
     [InlineData(3, 1, 1, 4, 5)]
     [InlineData(2, 1, 0, 3, 3)]
+    [InlineData(2, 2, 0, 4, 36)]   // wide rows: the vectorised 2x2 path
     public void MaxPoolMatchesReference(int k, int stride, int pad, int h, int w)
     {
         var x = Random(new Random(k * 31 + stride * 7 + pad + h), 1f, 2, 3, h, w);
