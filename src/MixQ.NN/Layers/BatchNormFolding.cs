@@ -31,6 +31,35 @@ public static class BatchNormFolding
         return new Linear(w, b);
     }
 
+    /// <summary>
+    /// Folds every BatchNorm that directly follows a Conv2d or Linear inside a <see cref="Sequential"/> anywhere in
+    /// the tree: the layer is replaced by its folded twin and the BatchNorm by <see cref="Identity"/> (so layer
+    /// names stay put). Returns the number of folds. Use on a model in evaluation mode only.
+    /// </summary>
+    public static int FoldAll(Modules.Module root)
+    {
+        int folds = 0;
+        foreach (var (_, module) in root.NamedModules().ToList())
+        {
+            if (module is not Sequential seq) continue;
+            for (int i = 0; i + 1 < seq.Count; i++)
+            {
+                if (seq.Layers[i + 1] is not BatchNorm bn) continue;
+                Modules.Module? folded = seq.Layers[i] switch
+                {
+                    Conv2d conv => FoldInto(conv, bn),
+                    Linear linear => FoldInto(linear, bn),
+                    _ => null,
+                };
+                if (folded is null) continue;
+                seq.Replace(i, folded);
+                seq.Replace(i + 1, new Identity());
+                folds++;
+            }
+        }
+        return folds;
+    }
+
     private static (Tensor Weight, Tensor Bias) Fold(Tensor weight, Tensor? bias, BatchNorm bn)
     {
         int outputs = weight.Dim(0);

@@ -25,6 +25,13 @@ public sealed class Sequential : Module
         return this;
     }
 
+    /// <summary>Puts <paramref name="layer"/> in place of the layer at <paramref name="index"/>, keeping its name.</summary>
+    public void Replace(int index, Module layer)
+    {
+        ReplaceModule(index.ToString(System.Globalization.CultureInfo.InvariantCulture), layer);
+        _layers[index] = layer;
+    }
+
     public override Tensor Forward(Tensor input)
     {
         var x = input;

@@ -41,6 +41,14 @@ public abstract class Module
         return module;
     }
 
+    /// <summary>Swaps the child registered as <paramref name="name"/> (model surgery: folding, quantization).</summary>
+    protected void ReplaceModule(string name, Module replacement)
+    {
+        int index = _children.FindIndex(c => c.Name == name);
+        if (index < 0) throw new ArgumentException($"{GetType().Name} has no child named '{name}'");
+        _children[index] = (name, replacement);
+    }
+
     public IEnumerable<(string Name, Module Module)> Children => _children;
 
     public IEnumerable<(string Name, Tensor Tensor)> NamedParameters(string prefix = "")
