@@ -12,7 +12,8 @@ namespace MixQ.NN.Layers;
 /// <item>Post-norm (the original paper and PyTorch's default): x = norm1(x + drop(attn(x)));
 /// x = norm2(x + drop(ff(x))).</item>
 /// </list>
-/// Children: "self_attn", "linear1", "linear2", "norm1", "norm2", "dropout", "dropout1", "dropout2" (PyTorch's names).
+/// Children: "self_attn", "linear1", "linear2", "norm1", "norm2", "dropout", "dropout1", "dropout2" (PyTorch's names)
+/// and "activation" (GELU, parameter-free).
 /// </summary>
 public sealed class TransformerEncoderLayer : Module
 {

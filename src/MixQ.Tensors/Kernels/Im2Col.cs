@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
 namespace MixQ.Tensors.Kernels;
@@ -48,21 +47,27 @@ public static unsafe class Im2Col
     private static void ExpandPadded(ReadOnlySpan<float> images, int count, in Conv2dGeometry g, Span<float> col)
     {
         int hp = g.Height + 2 * g.PadH, wp = g.Width + 2 * g.PadW;
-        float[]? padded = g.PadH > 0 || g.PadW > 0 ? ArrayPool<float>.Shared.Rent(count * g.Channels * hp * wp) : null;
+        bool pad = g.PadH > 0 || g.PadW > 0;
+        float[]? padded = pad ? ArrayPool<float>.Shared.Rent(count * g.Channels * hp * wp) : null;
         try
         {
-            if (padded is not null)
-            {
-                padded.AsSpan(0, count * g.Channels * hp * wp).Clear();
-                for (int ch = 0; ch < count * g.Channels; ch++)
-                    for (int h = 0; h < g.Height; h++)
-                        images.Slice((ch * g.Height + h) * g.Width, g.Width).CopyTo(padded.AsSpan((ch * hp + h + g.PadH) * wp + g.PadW, g.Width));
-            }
-            int outH = g.OutH, outW = g.OutW, plane = outH * outW, sh = g.StrideH, sw = g.StrideW;
+            int outH = g.OutH, outW = g.OutW, sh = g.StrideH, sw = g.StrideW;
             int sampleStride = g.Channels * hp * wp;
-            fixed (float* imageBase = padded is null ? images : padded)
+            fixed (float* source = images)
+            fixed (float* paddedBase = padded)
             fixed (float* colBase = col)
             {
+                float* imageBase = source;
+                if (pad)
+                {
+                    // Zero everything, then copy each plane into the interior.
+                    int planes = count * g.Channels;
+                    new Span<float>(paddedBase, planes * hp * wp).Clear();
+                    for (int p = 0; p < planes; p++)
+                        CopyRows(source + (long)p * g.Height * g.Width, g.Width, 1,
+                            paddedBase + (long)p * hp * wp + g.PadH * wp + g.PadW, wp, g.Height, g.Width);
+                    imageBase = paddedBase;
+                }
                 float* row = colBase;
                 for (int c = 0; c < g.Channels; c++)
                 for (int i = 0; i < g.KernelH; i++)
@@ -72,7 +77,7 @@ public static unsafe class Im2Col
                     for (int t = 0; t < count; t++)
                     {
                         float* src = imageBase + (long)t * sampleStride + (c * hp + i) * wp + j;
-                        CopyWindowRows(src, sh * wp, sw, row, outH, outW);
+                        CopyRows(src, sh * wp, sw, row, outW, outH, outW);
                         row += outH * outW;
                     }
                 }
@@ -87,15 +92,22 @@ public static unsafe class Im2Col
     private static void AccumulatePadded(ReadOnlySpan<float> col, int count, in Conv2dGeometry g, Span<float> images)
     {
         int hp = g.Height + 2 * g.PadH, wp = g.Width + 2 * g.PadW;
-        float[]? padded = g.PadH > 0 || g.PadW > 0 ? ArrayPool<float>.Shared.Rent(count * g.Channels * hp * wp) : null;
+        bool pad = g.PadH > 0 || g.PadW > 0;
+        float[]? padded = pad ? ArrayPool<float>.Shared.Rent(count * g.Channels * hp * wp) : null;
         try
         {
-            padded?.AsSpan(0, count * g.Channels * hp * wp).Clear();
             int outH = g.OutH, outW = g.OutW, sh = g.StrideH, sw = g.StrideW;
             int sampleStride = g.Channels * hp * wp;
-            fixed (float* imageBase = padded is null ? images : padded)
+            fixed (float* target = images)
+            fixed (float* paddedBase = padded)
             fixed (float* colBase = col)
             {
+                float* imageBase = target;
+                if (pad)
+                {
+                    new Span<float>(paddedBase, count * sampleStride).Clear();
+                    imageBase = paddedBase;
+                }
                 float* row = colBase;
                 for (int c = 0; c < g.Channels; c++)
                 for (int i = 0; i < g.KernelH; i++)
@@ -104,20 +116,17 @@ public static unsafe class Im2Col
                     for (int t = 0; t < count; t++)
                     {
                         float* dst = imageBase + (long)t * sampleStride + (c * hp + i) * wp + j;
-                        AddWindowRows(row, dst, sh * wp, sw, outH, outW);
+                        AddRows(row, outW, dst, sh * wp, sw, outH, outW);
                         row += outH * outW;
                     }
                 }
-            }
-            if (padded is not null)
-            {
-                // Fold the interior back; what landed on the border belonged to padding.
-                for (int ch = 0; ch < count * g.Channels; ch++)
-                    for (int h = 0; h < g.Height; h++)
-                    {
-                        var target = images.Slice((ch * g.Height + h) * g.Width, g.Width);
-                        TensorPrimitives.Add(target, padded.AsSpan((ch * hp + h + g.PadH) * wp + g.PadW, g.Width), target);
-                    }
+                if (pad)
+                {
+                    // Fold the interior back; what landed on the border belonged to padding.
+                    for (int p = 0; p < count * g.Channels; p++)
+                        AddRows(paddedBase + (long)p * hp * wp + g.PadH * wp + g.PadW, wp,
+                            target + (long)p * g.Height * g.Width, g.Width, 1, g.Height, g.Width);
+                }
             }
         }
         finally
@@ -127,57 +136,56 @@ public static unsafe class Im2Col
     }
 
     /// <summary>
-    /// Copies <paramref name="rows"/> rows of <paramref name="width"/> elements (source elements
-    /// <paramref name="step"/> apart, rows <paramref name="rowStep"/> apart) to consecutive destination rows.
-    /// The common 4- and 8-wide unit-step rows are one vector load/store each.
+    /// Copies <paramref name="rows"/> rows of <paramref name="width"/> elements: source rows
+    /// <paramref name="srcRowStep"/> apart with elements <paramref name="srcStep"/> apart, destination rows
+    /// <paramref name="dstRowStep"/> apart and contiguous. Unit-step rows of 4 and 8 elements (deep layers) are
+    /// one vector load/store each; longer ones use 512-bit vectors.
     /// </summary>
-    private static void CopyWindowRows(float* src, int rowStep, int step, float* dst, int rows, int width)
+    private static void CopyRows(float* src, int srcRowStep, int srcStep, float* dst, int dstRowStep, int rows, int width)
     {
-        if (step == 1 && width == 4 && Vector128.IsHardwareAccelerated)
+        if (srcStep == 1 && width == 4 && Vector128.IsHardwareAccelerated)
         {
-            for (int r = 0; r < rows; r++, src += rowStep, dst += 4) Vector128.Store(Vector128.Load(src), dst);
+            for (int r = 0; r < rows; r++, src += srcRowStep, dst += dstRowStep) Vector128.Store(Vector128.Load(src), dst);
         }
-        else if (step == 1 && width == 8 && Vector256.IsHardwareAccelerated)
+        else if (srcStep == 1 && width == 8 && Vector256.IsHardwareAccelerated)
         {
-            for (int r = 0; r < rows; r++, src += rowStep, dst += 8) Vector256.Store(Vector256.Load(src), dst);
+            for (int r = 0; r < rows; r++, src += srcRowStep, dst += dstRowStep) Vector256.Store(Vector256.Load(src), dst);
         }
-        else if (step == 1 && width >= 16 && Vector512.IsHardwareAccelerated)
+        else if (srcStep == 1 && width >= 16 && Vector512.IsHardwareAccelerated)
         {
             int vectors = width & ~15;
-            for (int r = 0; r < rows; r++, src += rowStep, dst += width)
+            for (int r = 0; r < rows; r++, src += srcRowStep, dst += dstRowStep)
             {
                 int q = 0;
                 for (; q < vectors; q += 16) Vector512.Store(Vector512.Load(src + q), dst + q);
                 for (; q < width; q++) dst[q] = src[q];
             }
         }
-        else if (step == 1)
-        {
-            for (int r = 0; r < rows; r++, src += rowStep, dst += width)
-                for (int q = 0; q < width; q++) dst[q] = src[q];
-        }
         else
         {
-            for (int r = 0; r < rows; r++, src += rowStep, dst += width)
-                for (int q = 0; q < width; q++) dst[q] = src[q * step];
+            for (int r = 0; r < rows; r++, src += srcRowStep, dst += dstRowStep)
+                for (int q = 0; q < width; q++) dst[q] = src[q * srcStep];
         }
     }
 
-    /// <summary>The adjoint of <see cref="CopyWindowRows"/>: adds consecutive source rows onto strided destination windows.</summary>
-    private static void AddWindowRows(float* src, float* dst, int rowStep, int step, int rows, int width)
+    /// <summary>
+    /// The adjoint of <see cref="CopyRows"/>: adds contiguous source rows (<paramref name="srcRowStep"/> apart)
+    /// onto destination rows <paramref name="dstRowStep"/> apart whose elements are <paramref name="dstStep"/> apart.
+    /// </summary>
+    private static void AddRows(float* src, int srcRowStep, float* dst, int dstRowStep, int dstStep, int rows, int width)
     {
-        if (step == 1 && width == 4 && Vector128.IsHardwareAccelerated)
+        if (dstStep == 1 && width == 4 && Vector128.IsHardwareAccelerated)
         {
-            for (int r = 0; r < rows; r++, dst += rowStep, src += 4) Vector128.Store(Vector128.Load(dst) + Vector128.Load(src), dst);
+            for (int r = 0; r < rows; r++, src += srcRowStep, dst += dstRowStep) Vector128.Store(Vector128.Load(dst) + Vector128.Load(src), dst);
         }
-        else if (step == 1 && width == 8 && Vector256.IsHardwareAccelerated)
+        else if (dstStep == 1 && width == 8 && Vector256.IsHardwareAccelerated)
         {
-            for (int r = 0; r < rows; r++, dst += rowStep, src += 8) Vector256.Store(Vector256.Load(dst) + Vector256.Load(src), dst);
+            for (int r = 0; r < rows; r++, src += srcRowStep, dst += dstRowStep) Vector256.Store(Vector256.Load(dst) + Vector256.Load(src), dst);
         }
-        else if (step == 1 && width >= 16 && Vector512.IsHardwareAccelerated)
+        else if (dstStep == 1 && width >= 16 && Vector512.IsHardwareAccelerated)
         {
             int vectors = width & ~15;
-            for (int r = 0; r < rows; r++, dst += rowStep, src += width)
+            for (int r = 0; r < rows; r++, src += srcRowStep, dst += dstRowStep)
             {
                 int q = 0;
                 for (; q < vectors; q += 16) Vector512.Store(Vector512.Load(dst + q) + Vector512.Load(src + q), dst + q);
@@ -186,8 +194,8 @@ public static unsafe class Im2Col
         }
         else
         {
-            for (int r = 0; r < rows; r++, dst += rowStep, src += width)
-                for (int q = 0; q < width; q++) dst[q * step] += src[q];
+            for (int r = 0; r < rows; r++, src += srcRowStep, dst += dstRowStep)
+                for (int q = 0; q < width; q++) dst[q * dstStep] += src[q];
         }
     }
 

@@ -66,7 +66,7 @@ public static partial class Ops
         public bool Pointwise => Geo.IsPointwise;
 
         /// <summary>Samples per GEMM: enough to reach <see cref="ConvTileColumns"/> columns.</summary>
-        public int TileSamples => OutPlane >= ConvTileColumns ? 1 : Math.Min(Batch, (ConvTileColumns + OutPlane - 1) / OutPlane);
+        public int TileSamples => OutPlane >= ConvTileColumns ? 1 : Math.Max(1, Math.Min(Batch, (ConvTileColumns + OutPlane - 1) / OutPlane));
 
         /// <summary>Forward chunks carry no reduction, so any split is deterministic: whole tiles, at least one per thread.</summary>
         public int ForwardChunks
@@ -150,6 +150,14 @@ public static partial class Ops
     private static void ConvBackward(ConvPlan p, Tensor x, Tensor w, Tensor? b, Tensor gy)
     {
         bool needX = x.RequiresGrad, needW = w.RequiresGrad, needB = b is not null && b.RequiresGrad;
+        if (p.Batch == 0)
+        {
+            // An empty batch contributes nothing, but every input that asked for a gradient still gets one.
+            if (needX) GradTarget(x, out _);
+            if (needW) w.AccumulateGrad(new float[w.Size]);
+            if (needB) b!.AccumulateGrad(new float[b.Size]);
+            return;
+        }
         float[] xs = x.Storage, ws = w.Storage, gs = gy.Storage;
         int xo = x.Offset, wo = w.Offset, go = gy.Offset;
         int weightSize = p.OutChannels * p.GroupK;

@@ -37,6 +37,19 @@ public class ConvTests
     }
 
     [Fact]
+    public void Conv2dOfAnEmptyBatchIsEmptyAndDifferentiable()
+    {
+        var x = Tensor.Zeros(0, 3, 5, 5);
+        x.RequiresGrad = true;
+        var w = Tensor.Ones(4, 3, 3, 3);
+        w.RequiresGrad = true;
+        var y = Ops.Conv2d(x, w, null, 1, 1);
+        Assert.Equal([0, 4, 5, 5], y.ShapeArray());
+        Ops.Sum(y).Backward();
+        Assert.All(w.Grad!.ToArray(), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
     public void Conv2dAcceptsAStridedInputView()
     {
         var rng = new Random(3);
