@@ -20,7 +20,7 @@ public static class TrainCommand
         var nesterov = new Option<bool>("--nesterov") { Description = "Nesterov momentum for SGD" };
         var weightDecay = new Option<double?>("--weight-decay") { Description = "Weight decay on weight matrices and kernels" };
         var schedule = new Option<string>("--schedule") { Description = "cosine, step or constant", DefaultValueFactory = _ => "cosine" };
-        var warmup = new Option<double>("--warmup") { Description = "Linear warm-up length in epochs", DefaultValueFactory = _ => 0 };
+        var warmup = new Option<double?>("--warmup") { Description = "Linear warm-up length in epochs (default: the model's recipe)" };
         var clip = new Option<double?>("--clip-norm") { Description = "Clip gradients to this global L2 norm" };
         var smoothing = new Option<double>("--label-smoothing") { Description = "Label smoothing for cross-entropy", DefaultValueFactory = _ => 0 };
         var augment = new Option<bool?>("--augment") { Description = "Random crop + flip (default: on for CIFAR-10)" };

@@ -64,8 +64,8 @@ public static class ModelZoo
     {
         "mlp" or "jetmlp" => new("sgd", 0.05, 1e-4, false),
         "lenet5" => new("sgd", 0.05, 5e-4, false),
-        "cifarnet" => new("sgd", 0.05, 5e-4, true),
-        "resnet20" => new("sgd", 0.1, 1e-4, true),
+        "cifarnet" => new("sgd", 0.05, 5e-4, true, WarmupEpochs: 1),
+        "resnet20" => new("sgd", 0.1, 1e-4, true, WarmupEpochs: 1),
         "transformer" => new("adamw", 1e-3, 0.01, false),
         _ => new("sgd", 0.05, 5e-4, false),
     };

@@ -16,7 +16,8 @@ public sealed record TrainConfig
     public double? WeightDecay { get; init; }
     /// <summary>cosine, step or constant.</summary>
     public string Schedule { get; init; } = "cosine";
-    public double WarmupEpochs { get; init; }
+    /// <summary>Linear warm-up in epochs; null picks the model's default.</summary>
+    public double? WarmupEpochs { get; init; }
     public double? ClipNorm { get; init; }
     public double LabelSmoothing { get; init; }
     /// <summary>Random crop and flip for 32x32 colour images; null = on for CIFAR-10 only.</summary>

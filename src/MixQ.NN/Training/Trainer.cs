@@ -54,7 +54,7 @@ public sealed class Trainer
             augmentation: augment && train.SampleShape.Length == 3 ? Augmentation.Cifar : null);
         int stepsPerEpoch = loader.BatchesPerEpoch;
         int totalSteps = stepsPerEpoch * _config.Epochs;
-        var schedule = BuildSchedule(optimizer.LearningRate, stepsPerEpoch, totalSteps);
+        var schedule = BuildSchedule(optimizer.LearningRate, _config.WarmupEpochs ?? defaults.WarmupEpochs, stepsPerEpoch, totalSteps);
 
         string? checkpointPath = _config.OutDir is null ? null : Path.Combine(_config.OutDir, CheckpointFileName);
         var history = new List<EpochReport>();
@@ -149,9 +149,9 @@ public sealed class Trainer
         };
     }
 
-    private LearningRateSchedule BuildSchedule(float baseRate, int stepsPerEpoch, int totalSteps)
+    private LearningRateSchedule BuildSchedule(float baseRate, double warmupEpochs, int stepsPerEpoch, int totalSteps)
     {
-        int warmup = (int)Math.Round(_config.WarmupEpochs * stepsPerEpoch);
+        int warmup = (int)Math.Round(warmupEpochs * stepsPerEpoch);
         return _config.Schedule.ToLowerInvariant() switch
         {
             "cosine" => new CosineSchedule(baseRate, 0f, warmup),
@@ -205,7 +205,7 @@ public sealed class Trainer
         if (c.BatchSize < 1) throw new MixQException($"--batch-size must be at least 1, got {c.BatchSize}");
         if (c.LearningRate is { } lr && (!(lr > 0) || double.IsInfinity(lr))) throw new MixQException($"--lr must be a positive number, got {lr}");
         if (c.WeightDecay is < 0) throw new MixQException($"--weight-decay must not be negative, got {c.WeightDecay}");
-        if (c.WarmupEpochs < 0) throw new MixQException($"--warmup must not be negative, got {c.WarmupEpochs}");
+        if (c.WarmupEpochs is < 0) throw new MixQException($"--warmup must not be negative, got {c.WarmupEpochs}");
         if (c.LabelSmoothing is < 0 or >= 1) throw new MixQException($"--label-smoothing must be in [0, 1), got {c.LabelSmoothing}");
     }
 }
