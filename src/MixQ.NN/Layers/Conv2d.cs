@@ -7,7 +7,7 @@ namespace MixQ.NN.Layers;
 /// 2-D convolution over [N, C, H, W] with square kernels (see <see cref="Ops.Conv2d"/>). Weight
 /// [out, in/groups, k, k] and bias [out] are initialised like PyTorch, fan-in = in/groups * k * k.
 /// </summary>
-public sealed class Conv2d : Module
+public sealed class Conv2d : QuantizableLayer
 {
     public Conv2d(int inChannels, int outChannels, int kernelSize, Random rng, int stride = 1, int padding = 0,
         bool bias = true, int groups = 1)
@@ -42,10 +42,10 @@ public sealed class Conv2d : Module
     public int Stride { get; }
     public int Padding { get; }
     public int Groups { get; }
-    public Tensor Weight { get; }
-    public Tensor? Bias { get; }
+    public override Tensor Weight { get; }
+    public override Tensor? Bias { get; }
 
-    public override Tensor Forward(Tensor input) => Ops.Conv2d(input, Weight, Bias, Stride, Padding, Groups);
+    public override Tensor Forward(Tensor input) => Ops.Conv2d(QuantizeInput(input), EffectiveWeight(), Bias, Stride, Padding, Groups);
 
     private static int FanIn(int inChannels, int kernelSize, int groups) => inChannels / Math.Max(1, groups) * kernelSize * kernelSize;
 

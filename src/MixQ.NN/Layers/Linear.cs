@@ -7,7 +7,7 @@ namespace MixQ.NN.Layers;
 /// Fully connected layer y = x W^T + b over the last axis: x [..., in] -> [..., out]. Weight [out, in] and
 /// bias [out] are initialised like PyTorch (<see cref="ParameterInit.KaimingUniform"/>).
 /// </summary>
-public sealed class Linear : Module
+public sealed class Linear : QuantizableLayer
 {
     public Linear(int inFeatures, int outFeatures, Random rng, bool bias = true)
         : this(ParameterInit.KaimingUniform(rng, inFeatures, outFeatures, inFeatures),
@@ -29,8 +29,8 @@ public sealed class Linear : Module
 
     public int InFeatures { get; }
     public int OutFeatures { get; }
-    public Tensor Weight { get; }
-    public Tensor? Bias { get; }
+    public override Tensor Weight { get; }
+    public override Tensor? Bias { get; }
 
-    public override Tensor Forward(Tensor input) => Ops.Linear(input, Weight, Bias);
+    public override Tensor Forward(Tensor input) => Ops.Linear(QuantizeInput(input), EffectiveWeight(), Bias);
 }
