@@ -1,0 +1,179 @@
+using MixQ.Quantization.NumberSystems;
+using MixQ.Quantization.Scaling;
+using MixQ.Tensors;
+using MixQ.Tensors.Autograd;
+using MixQ.Tensors.Kernels;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
+namespace MixQ.Quantization;
+
+/// <summary>
+/// Differentiable fake quantization for quantization-aware training: the forward pass produces the quantized
+/// values (still float), the backward pass uses the straight-through estimator (STE) of methods.md §1.
+/// These types live in MixQ.Quantization (not a FakeQuant sub-namespace) so that the class name does not
+/// collide with its folder's namespace, as Ops does in MixQ.Tensors.
+/// </summary>
+public static class FakeQuant
+{
+    private const int ElementsPerChunk = 1 << 15;
+
+    /// <summary>Row-wise weights with fixed (non-learned) scales: see the tensor-scale overload.</summary>
+    public static Tensor RowWiseWeights(Tensor weight, IReadOnlyList<NumberFormat> rowFormats, float[] scales) =>
+        RowWiseWeights(weight, rowFormats, Tensor.FromArray(scales, scales.Length));
+
+    /// <summary>
+    /// Quantizes row r of <paramref name="weight"/> (axis 0; the rest flattened) with format
+    /// <paramref name="rowFormats"/>[r] and scale alpha_r = <paramref name="scale"/>[r]:
+    /// y = alpha_r Q(t), t = fl(w / alpha_r) — bit-identical to <see cref="RowQuantizer.QuantizeWithScale"/>.
+    /// <para>Backward (STE): dw = g where |t| &lt;= max|Q| (inside [-alpha max|Q|, alpha max|Q|]), 0 outside.
+    /// When <paramref name="scale"/> requires a gradient it gets the LSQ one, dy/dalpha = q - t inside the range
+    /// and sign(w) max|Q| = q outside, summed over the row and multiplied by <paramref name="scaleGradientFactor"/>
+    /// (LSQ suggests 1 / sqrt(rowLength * levelsPerSide); 1 keeps the raw gradient).</para>
+    /// </summary>
+    public static Tensor RowWiseWeights(Tensor weight, IReadOnlyList<NumberFormat> rowFormats, Tensor scale, float scaleGradientFactor = 1f)
+    {
+        int rows = WeightRows.Count(weight), length = WeightRows.Length(weight);
+        if (rowFormats.Count != rows)
+            throw new ArgumentException($"{rowFormats.Count} row formats for a weight with {rows} rows", nameof(rowFormats));
+        if (scale.Size != rows)
+            throw new ArgumentException($"{scale.Size} scales for a weight with {rows} rows", nameof(scale));
+        var w = weight.Contiguous();
+        var s = scale.Contiguous();
+        float[] alphas = s.Span.ToArray();
+        for (int r = 0; r < rows; r++)
+        {
+            if (!(alphas[r] > 0f) || !float.IsFinite(alphas[r]))
+                throw new ArgumentOutOfRangeException(nameof(scale), $"row {r} has scale {alphas[r]}: scales must be positive and finite (a learned scale that went non-positive needs a smaller learning rate)");
+        }
+        var formats = rowFormats.ToArray();
+
+        var y = Tensor.Uninitialized(w.ShapeArray());
+        bool record = Graph.WillRecord(w, s);
+        float[]? levels = record ? new float[w.Size] : null;
+        float[] ws = w.Storage, ys = y.Storage;
+        int wo = w.Offset;
+        int chunks = BatchParallel.ChunksFor(rows, Math.Max(1, ElementsPerChunk / Math.Max(1, length)));
+        BatchParallel.For(rows, chunks, (_, start, end) =>
+        {
+            for (int r = start; r < end; r++)
+            {
+                var set = formats[r].Levels;
+                var wRow = ws.AsSpan(wo + r * length, length);
+                var yRow = ys.AsSpan(r * length, length);
+                if (levels is null)
+                {
+                    set.Project(wRow, alphas[r], yRow);
+                    continue;
+                }
+                // q is kept for backward: t = w * (1/alpha) then Q(t) at scale 1 is the very q that
+                // Project(w, alpha) multiplies by alpha, so y is the same bits either way.
+                var qRow = levels.AsSpan(r * length, length);
+                TensorPrimitives.Multiply(wRow, 1f / alphas[r], qRow);
+                set.Project(qRow, 1f, qRow);
+                TensorPrimitives.Multiply(qRow, alphas[r], yRow);
+            }
+        });
+        if (!record) return y;
+
+        return Graph.Record("fake_quant_rows", y, [w, s], g =>
+        {
+            var gy = g.Contiguous();
+            float[] gs = gy.Storage;
+            int go = gy.Offset;
+            var scaleGrad = s.RequiresGrad ? new float[rows] : null;
+            void Rows(float[]? dw)
+            {
+                BatchParallel.For(rows, chunks, (_, start, end) =>
+                {
+                    for (int r = start; r < end; r++)
+                    {
+                        float inv = 1f / alphas[r], maxQ = formats[r].Levels.MaxMagnitude;
+                        double sum = 0;
+                        for (int j = 0; j < length; j++)
+                        {
+                            int i = r * length + j;
+                            float t = ws[wo + i] * inv;
+                            bool inside = MathF.Abs(t) <= maxQ;
+                            if (dw is not null) dw[i] = inside ? gs[go + i] : 0f;
+                            if (scaleGrad is not null) sum += (double)gs[go + i] * (inside ? levels![i] - t : levels![i]);
+                        }
+                        if (scaleGrad is not null) scaleGrad[r] = (float)(sum * scaleGradientFactor);
+                    }
+                });
+            }
+            if (w.RequiresGrad) GradientSink.Write(w, buffer => Rows(buffer));
+            else Rows(null);
+            if (scaleGrad is not null) GradientSink.Write(s, buffer => scaleGrad.CopyTo(buffer, 0));
+        });
+    }
+
+    /// <summary>
+    /// Fake-quantizes activations with clipping threshold a = <paramref name="clip"/> (one element).
+    /// Unsigned (after ReLU): y = (a / n) round(clip(x, 0, a) n / a), n = 2^bits - 1 steps.
+    /// Signed: y = (a / n) round(clip(x, -a, a) n / a), n = 2^(bits-1) - 1 steps per side.
+    /// Rounding is half away from zero, like the weights.
+    /// <para>Backward (STE + PACT): dx = g where 0 &lt;= x &lt; a (signed: -a &lt; x &lt; a), else 0;
+    /// da = Σ g over x >= a (signed: Σ g sign(x) over |x| >= a) when <paramref name="clip"/> requires a gradient.</para>
+    /// </summary>
+    public static Tensor Activations(Tensor input, Tensor clip, int bits, bool signed)
+    {
+        if (bits is < NumberFormat.MinBits or > NumberFormat.MaxBits)
+            throw new ArgumentOutOfRangeException(nameof(bits), bits, $"activation bits must be between {NumberFormat.MinBits} and {NumberFormat.MaxBits}");
+        if (clip.Size != 1) throw new ArgumentException("the clipping threshold must have exactly one element", nameof(clip));
+        var x = input.Contiguous();
+        var c = clip.Contiguous();
+        float a = c.Span[0];
+        if (!(a > 0f) || !float.IsFinite(a))
+            throw new ArgumentOutOfRangeException(nameof(clip), a, "the clipping threshold must be positive and finite");
+        int steps = signed ? (1 << (bits - 1)) - 1 : (1 << bits) - 1;
+        int minCode = signed ? -steps : 0;
+
+        var y = Tensor.Uninitialized(x.ShapeArray());
+        float[] xs = x.Storage, ys = y.Storage;
+        int xo = x.Offset, size = x.Size;
+        int chunks = BatchParallel.ChunksFor(size, ElementsPerChunk);
+        float inv = 1f / a;
+        BatchParallel.For(size, chunks, (_, start, end) =>
+            UniformRounding.Apply(xs.AsSpan(xo + start, end - start), inv, steps, minCode, steps, a, ys.AsSpan(start, end - start)));
+
+        return Graph.Record("fake_quant_act", y, [x, c], g =>
+        {
+            var gy = g.Contiguous();
+            float[] gs = gy.Storage;
+            int go = gy.Offset;
+            float low = signed ? -a : 0f;
+            if (x.RequiresGrad)
+            {
+                GradientSink.Write(x, dx => BatchParallel.For(size, chunks, (_, start, end) =>
+                {
+                    for (int i = start; i < end; i++)
+                    {
+                        float v = xs[xo + i];
+                        bool inside = signed ? v > low && v < a : v >= low && v < a;
+                        dx[i] = inside ? gs[go + i] : 0f;
+                    }
+                }));
+            }
+            if (c.RequiresGrad)
+            {
+                // Fixed chunk boundaries and an in-order sum of the partials: the same bits on any thread count.
+                int reduce = Math.Min(BatchParallel.ReductionChunks, Math.Max(1, size));
+                var partial = new double[reduce];
+                BatchParallel.For(size, reduce, (chunk, start, end) =>
+                {
+                    double sum = 0;
+                    for (int i = start; i < end; i++)
+                    {
+                        float v = xs[xo + i];
+                        if (v >= a) sum += gs[go + i];
+                        else if (signed && v <= -a) sum -= gs[go + i];
+                    }
+                    partial[chunk] = sum;
+                });
+                double total = 0;
+                foreach (double p in partial) total += p;
+                GradientSink.Write(c, da => da[0] = (float)total);
+            }
+        });
+    }
+}

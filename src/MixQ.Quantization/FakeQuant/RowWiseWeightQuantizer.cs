@@ -1,0 +1,48 @@
+using MixQ.NN.Modules;
+using MixQ.Quantization.NumberSystems;
+using MixQ.Quantization.Scaling;
+using MixQ.Tensors;
+
+namespace MixQ.Quantization;
+
+/// <summary>
+/// Holds the per-row formats and scales of one weight and fake-quantizes it (<see cref="FakeQuant.RowWiseWeights(Tensor, IReadOnlyList{NumberFormat}, Tensor, float)"/>).
+/// Scales start at each row's MSE-optimal value; with <c>learnScale</c> they are a trainable parameter
+/// (LSQ gradient), otherwise a buffer. <see cref="Assign"/> replaces the formats (assignments may be refreshed
+/// during quantization-aware training) and re-initialises the scales.
+/// </summary>
+public sealed class RowWiseWeightQuantizer : Module
+{
+    private NumberFormat[] _formats;
+
+    public RowWiseWeightQuantizer(Tensor weight, IReadOnlyList<NumberFormat> rowFormats, bool learnScale, float scaleGradientFactor = 1f)
+    {
+        int rows = WeightRows.Count(weight);
+        _formats = [];
+        var scale = Tensor.Ones(rows);
+        Scale = learnScale ? RegisterParameter("scale", scale) : RegisterBuffer("scale", scale);
+        ScaleGradientFactor = scaleGradientFactor;
+        Assign(weight, rowFormats);
+    }
+
+    /// <summary>Per-row scales alpha, shape [rows].</summary>
+    public Tensor Scale { get; }
+
+    public IReadOnlyList<NumberFormat> Formats => _formats;
+
+    /// <summary>Multiplies the LSQ scale gradient (LSQ suggests 1 / sqrt(rowLength * levelsPerSide)).</summary>
+    public float ScaleGradientFactor { get; set; }
+
+    /// <summary>New formats for the rows of <paramref name="weight"/>; each scale is reset to its MSE-optimal value.</summary>
+    public void Assign(Tensor weight, IReadOnlyList<NumberFormat> rowFormats)
+    {
+        if (WeightRows.Count(weight) != Scale.Size)
+            throw new ArgumentException($"weight has {WeightRows.Count(weight)} rows, this quantizer {Scale.Size}", nameof(weight));
+        var result = RowQuantizer.QuantizeRows(weight.Detach(), rowFormats);
+        result.Scales.CopyTo(Scale.Span);
+        _formats = rowFormats.ToArray();
+    }
+
+    /// <summary>The fake-quantized weight (same shape as <paramref name="input"/>, the layer's weight).</summary>
+    public override Tensor Forward(Tensor input) => FakeQuant.RowWiseWeights(input, _formats, Scale, ScaleGradientFactor);
+}

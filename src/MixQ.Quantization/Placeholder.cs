@@ -1,1 +1,0 @@
-namespace MixQ.Quantization; internal static class Placeholder { }

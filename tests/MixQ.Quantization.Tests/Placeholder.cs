@@ -1,1 +1,0 @@
-namespace MixQ.Quantization.Tests; internal static class Placeholder { }
