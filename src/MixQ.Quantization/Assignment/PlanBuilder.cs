@@ -20,7 +20,7 @@ public static class PlanBuilder
     /// </summary>
     public static QuantizationPlan Build(Module model, PlanOptions options, Func<Tensor>? calibrationLoss = null)
     {
-        var layers = QuantizableLayer.Find(model);
+        var layers = QuantTarget.Find(model);
         if (layers.Count == 0) throw new MixQException($"{(options.ModelName is null ? "the model" : $"model {options.ModelName}")} has no Linear or Conv2d layer to quantize");
         if (options.ActivationBits is < NumberFormat.MinBits or > NumberFormat.MaxBits)
             throw new MixQException($"activation bits must be between {NumberFormat.MinBits} and {NumberFormat.MaxBits}, got {options.ActivationBits}");

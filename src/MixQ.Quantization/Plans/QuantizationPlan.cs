@@ -37,7 +37,7 @@ public sealed class QuantizationPlan : IEquatable<QuantizationPlan>
         {
             var layer = _layers[i];
             if (!_byName.TryAdd(layer.Name, layer)) throw new MixQException($"plan {Source}: layer {layer.Name} appears more than once");
-            var expected = QuantizableLayer.RoleAt(i, _layers.Length);
+            var expected = QuantTarget.RoleAt(i, _layers.Length);
             if (layer.Role != expected)
                 throw new MixQException($"plan {Source}: layer {layer.Name} at position {i + 1} of {_layers.Length} is marked {PlanJson.RoleText(layer.Role)}, expected {PlanJson.RoleText(expected)}");
         }
@@ -122,7 +122,7 @@ public sealed class QuantizationPlan : IEquatable<QuantizationPlan>
     public void Validate(Module model, string? modelName = null)
     {
         string prefix = $"plan {Source} does not match {(modelName is null ? "the model" : $"model {modelName}")}";
-        var actual = QuantizableLayer.Find(model);
+        var actual = QuantTarget.Find(model);
         var actualByName = actual.ToDictionary(l => l.Name, StringComparer.Ordinal);
         foreach (var layer in _layers)
         {

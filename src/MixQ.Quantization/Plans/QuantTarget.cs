@@ -5,8 +5,8 @@ using MixQ.Tensors;
 
 namespace MixQ.Quantization.Plans;
 
-/// <summary>A Linear or Conv2d layer of a model, by dotted module name, with its weight and row geometry.</summary>
-public sealed record QuantizableLayer(string Name, LayerKind Kind, Module Module, Tensor Weight, LayerRole Role)
+/// <summary>A Linear or Conv2d layer of a model (a <see cref="QuantizableLayer"/>), by dotted module name, with its weight and row geometry.</summary>
+public sealed record QuantTarget(string Name, LayerKind Kind, Module Module, Tensor Weight, LayerRole Role)
 {
     public int Rows => WeightRows.Count(Weight);
 
@@ -17,7 +17,7 @@ public sealed record QuantizableLayer(string Name, LayerKind Kind, Module Module
     /// <see cref="Module.NamedModules"/> lists them); the first is marked <see cref="LayerRole.First"/>, the last
     /// <see cref="LayerRole.Last"/>.
     /// </summary>
-    public static IReadOnlyList<QuantizableLayer> Find(Module model)
+    public static IReadOnlyList<QuantTarget> Find(Module model)
     {
         var found = new List<(string Name, LayerKind Kind, Module Module, Tensor Weight)>();
         foreach (var (name, module) in model.NamedModules())
@@ -30,9 +30,11 @@ public sealed record QuantizableLayer(string Name, LayerKind Kind, Module Module
                 case Conv2d conv:
                     found.Add((name, LayerKind.Conv2d, conv, conv.Weight));
                     break;
+                case QuantizableLayer other:
+                    throw new NotSupportedException($"layer {name} ({other.GetType().Name}) has no plan kind yet");
             }
         }
-        return found.Select((f, i) => new QuantizableLayer(f.Name, f.Kind, f.Module, f.Weight, RoleAt(i, found.Count))).ToArray();
+        return found.Select((f, i) => new QuantTarget(f.Name, f.Kind, f.Module, f.Weight, RoleAt(i, found.Count))).ToArray();
     }
 
     /// <summary>The role of position <paramref name="index"/> among <paramref name="count"/> quantizable layers.</summary>
