@@ -14,7 +14,8 @@ public static class PlanBuilder
 {
     /// <summary>
     /// The plan for <paramref name="model"/>. <paramref name="calibrationLoss"/> (e.g.
-    /// <see cref="CalibrationLoss.CrossEntropy"/>) is required by the Hessian rule: the model is switched to
+    /// <see cref="CalibrationLoss.CrossEntropy"/>) is required by the Hessian rule with a multi-precision mix: the
+    /// model is switched to
     /// evaluation mode while it runs (dropout would make the finite differences meaningless), and its weights,
     /// gradients and train/eval modes are restored afterwards.
     /// </summary>
@@ -27,7 +28,8 @@ public static class PlanBuilder
         var mixed = layers.Where(l => options.Edges.FormatFor(l.Role) is null).ToArray();
 
         Dictionary<string, double[]>? traces = null;
-        if (options.Rule == AssignmentRule.Hessian && mixed.Length > 0)
+        // With a single bit width the Hessian rule is the error rule (HessianAssignment), so skip the estimate.
+        if (options.Rule == AssignmentRule.Hessian && options.Mix.IsMultiPrecision && mixed.Length > 0)
         {
             if (calibrationLoss is null) throw new MixQException("the hessian assignment rule needs a calibration batch");
             options.Hessian.Validate();

@@ -190,4 +190,34 @@ public class HessianAssignmentTests
         var wide = Enumerable.Range(0, 20).Where(r => plan["0"].RowFormats[r] == Fixed8).ToArray();
         Assert.Equal([0, 1, 2, 3], wide);
     }
+
+    [Fact]
+    public void SingleWidthMixNeedsNoCalibrationAndMatchesTheErrorRule()
+    {
+        var model = ConvNet(hidden: 30);
+        var msq = MixSpec.Parse(MixPresets.Msq);
+        var hessian = PlanBuilder.Build(model, new PlanOptions { Mix = msq, Rule = AssignmentRule.Hessian, Edges = EdgeLayerPolicy.FollowMix });
+        var error = PlanBuilder.Build(model, new PlanOptions { Mix = msq, Rule = AssignmentRule.Error, Edges = EdgeLayerPolicy.FollowMix });
+        for (int i = 0; i < error.Layers.Count; i++) Assert.Equal(error.Layers[i].RowFormats, hessian.Layers[i].RowFormats);
+    }
+
+    [Fact]
+    public void ConvolutionRowsAreOutputChannels()
+    {
+        // conv [5, 2, 3, 3] on 4x4 inputs -> [N, 5, 2, 2] -> flatten 20 -> linear -> relu -> linear.
+        var model = ConvNet(hidden: 20);
+        var x = Tensor.RandN(new Random(2), 1f, 8, 2, 4, 4);
+        var labels = Enumerable.Range(0, 8).Select(i => i % 3).ToArray();
+        var conv = (Conv2d)((Sequential)model).Layers[0];
+        var before = conv.Weight.ToArray();
+        var plan = PlanBuilder.Build(model, new PlanOptions
+        {
+            Mix = MixSpec.Parse("fixed-4:60,fixed-8:40"), Rule = AssignmentRule.Hessian, Edges = EdgeLayerPolicy.FollowMix,
+            Hessian = new HessianOptions { Probes = 2 },
+        }, CalibrationLoss.CrossEntropy(model, x, labels));
+        Assert.Equal(5, plan["0"].Rows);
+        Assert.Equal(18, plan["0"].RowLength);
+        Assert.Equal(2, plan["0"].CountOf(Fixed8));
+        Assert.Equal(before, conv.Weight.ToArray());
+    }
 }
