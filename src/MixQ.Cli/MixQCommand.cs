@@ -11,6 +11,8 @@ public static class MixQCommand
     {
         TrainCommand.Build(),
         EvalCommand.Build(),
+        QuantizeCommand.Build(),
+        PlanCommand.Build(),
     };
 
     /// <summary>

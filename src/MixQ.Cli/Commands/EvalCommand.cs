@@ -5,7 +5,9 @@ using MixQ.Cli.Output;
 using MixQ.NN.Checkpoints;
 using MixQ.NN.Data;
 using MixQ.NN.Models;
+using MixQ.NN.Modules;
 using MixQ.NN.Training;
+using MixQ.Quantization.Qat;
 
 namespace MixQ.Cli.Commands;
 
@@ -26,8 +28,13 @@ public static class EvalCommand
             var spec = ModelZoo.ReadSpec(path);
             var split = DataRegistry.Load(parse.GetRequiredValue(data), new DataOptions(), msg => Console.Error.WriteLine(msg));
             ModelZoo.CheckCompatible(spec, split.Test, path);
-            var model = ModelZoo.Create(spec, new Random(0));
-            Checkpoint.Load(path, model);
+            Module model;
+            if (QuantizeJob.IsQuantized(path)) model = QuantizeJob.LoadQuantized(path).Model;
+            else
+            {
+                model = ModelZoo.Create(spec, new Random(0));
+                Checkpoint.Load(path, model);
+            }
             var clock = Stopwatch.StartNew();
             var (loss, accuracy) = Evaluator.Evaluate(model, split.Test, parse.GetValue(batch));
             double seconds = clock.Elapsed.TotalSeconds;

@@ -40,6 +40,13 @@ public sealed class TrainingConsole(bool quiet)
         return result!;
     }
 
+    public void Line(string text) => _console.WriteLine(text);
+
+    public void Lines(IEnumerable<string> lines)
+    {
+        foreach (var line in lines) _console.WriteLine(line);
+    }
+
     public void Summary(string model, string data, TrainResult result)
     {
         var table = new Table().Title($"[bold]{Markup.Escape(model)} on {Markup.Escape(data)}[/]")
