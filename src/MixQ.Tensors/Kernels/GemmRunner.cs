@@ -59,7 +59,9 @@ internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKe
     private static bool TryRunParallel(in GemmOperands op, in GemmPlan plan, int workers)
     {
         int rowSlivers = GemmSlivers.Count(op.M, TKernel.MaxRows), columnSlivers = GemmSlivers.Count(op.N, TKernel.Width);
-        bool splitRows = rowSlivers >= 2 * workers || rowSlivers >= columnSlivers;
+        // The shared copy of B holds all of it; past SharedBMaxFloats, workers split columns and pack privately.
+        long sharedFloats = (long)op.K * GemmSlivers.RoundUp(op.N, TKernel.Width);
+        bool splitRows = (rowSlivers >= 2 * workers || rowSlivers >= columnSlivers) && sharedFloats <= GemmTuning.SharedBMaxFloats;
         var job = _job ??= new ParallelJob();
         job.Op = op;
         job.Plan = plan;
