@@ -66,10 +66,10 @@ internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKe
         job.Op = op;
         job.Plan = plan;
         job.SplitRows = splitRows;
-        // About four items per worker: enough to rebalance when a core is busy with something else,
-        // few enough that each item still fills whole slivers.
+        // At least eight items per worker where there are enough slivers: the last item bounds how long one
+        // thread idles at the end, and a core busy with another process simply takes fewer items.
         int slivers = splitRows ? rowSlivers : columnSlivers;
-        job.SliversPerItem = Math.Max(1, slivers / (4 * workers));
+        job.SliversPerItem = Math.Max(1, slivers / (8 * workers));
         job.Items = (slivers + job.SliversPerItem - 1) / job.SliversPerItem;
         job.NextItem = 0;
         if (!splitRows) return GemmWorkers.TryRun(job, workers - 1);
