@@ -90,6 +90,7 @@ internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKe
         finally
         {
             job.Shared = default;
+            GemmScratch.TrimSharedB();
         }
     }
 
