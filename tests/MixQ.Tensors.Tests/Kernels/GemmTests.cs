@@ -89,6 +89,20 @@ public class GemmTests
         Assert.Equal([0.5f, 1f, 2f, 4f], d);
     }
 
+    [Theory]
+    [InlineData(false, false, 64, 96, 80)]   // packed A and B
+    [InlineData(false, true, 6, 25, 784)]    // dot-product path
+    [InlineData(true, false, 128, 10, 128)]  // transposed (narrow) path
+    public void SteadyStateCallsDoNotAllocate(bool transA, bool transB, int m, int n, int k)
+    {
+        float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        Gemm.Sgemm(transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, c, n, threads: 1);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 3; i++) Gemm.Sgemm(transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, c, n, threads: 1);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void HandComputedProduct()
     {
