@@ -2,14 +2,14 @@
 # MixQ SGEMM vs OpenBLAS (numpy float32 matmul) on the same shapes, transposes and thread counts.
 # Usage: bash bench/gemm.sh [--threads N] [--rounds R] [--filter TEXT]
 #   --threads  threads for the square and MLP shapes (default 2); per-sample conv shapes always use 1
-#   --rounds   alternations per shape (default 2); each side keeps its best round
+#   --rounds   alternations per shape (default 3); each side keeps its best round
 # The two libraries are measured alternately, shape by shape, so a burst of load from other processes on
 # this shared machine hits both sides instead of one whole column of the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 threads=2
-rounds=2
+rounds=3
 filter=()
 while [[ $# -gt 0 ]]; do
   case "$1" in

@@ -1,13 +1,12 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace MixQ.Tensors.Kernels;
 
 /// <summary>
 /// Single-precision general matrix multiply on row-major spans:
 /// C[m x n] = alpha * op(A) * op(B) + beta * C, where op(X) is X or its transpose.
-/// A is m x k (or k x m when <paramref name="transA"/>), B is k x n (or n x k when <paramref name="transB"/>).
-/// lda/ldb/ldc are row strides in elements.
+/// A is stored m x k (k x m when transA), B is stored k x n (n x k when transB);
+/// lda/ldb/ldc are row strides in elements and may exceed the logical width.
 /// </summary>
 /// <remarks>
 /// Packed, cache-blocked and register-blocked (see <see cref="GemmDriver{TKernel}"/>), with an AVX-512,
@@ -51,8 +50,8 @@ public static class Gemm
                 M = m, N = n, K = k, Alpha = alpha, Beta = beta,
             };
             if (isa == GemmIsa.Auto)
-                isa = Vector512.IsHardwareAccelerated ? GemmIsa.Vector512
-                    : Vector256.IsHardwareAccelerated ? GemmIsa.Vector256 : GemmIsa.Scalar;
+                isa = GemmKernel512.IsSupported ? GemmIsa.Vector512
+                    : GemmKernel256.IsSupported ? GemmIsa.Vector256 : GemmIsa.Scalar;
             switch (isa)
             {
                 case GemmIsa.Vector512: GemmRunner<GemmKernel512>.Run(op, threads); break;

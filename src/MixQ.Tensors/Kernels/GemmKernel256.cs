@@ -61,6 +61,16 @@ internal readonly struct GemmKernel256 : IGemmKernel
         Vector256<float> c4x0 = default, c4x1 = default;
         Vector256<float> c5x0 = default, c5x1 = default;
         bool two = TVectors.Value > 1;
+        // Fetch the C tile while k runs, so the stores at the end do not wait on cache misses.
+        if (Sse.IsSupported)
+        {
+            { Sse.Prefetch0(c + 0 * ldc); if (two) Sse.Prefetch0(c + 0 * ldc + 15); }
+            if (TRows.Value > 1) { Sse.Prefetch0(c + 1 * ldc); if (two) Sse.Prefetch0(c + 1 * ldc + 15); }
+            if (TRows.Value > 2) { Sse.Prefetch0(c + 2 * ldc); if (two) Sse.Prefetch0(c + 2 * ldc + 15); }
+            if (TRows.Value > 3) { Sse.Prefetch0(c + 3 * ldc); if (two) Sse.Prefetch0(c + 3 * ldc + 15); }
+            if (TRows.Value > 4) { Sse.Prefetch0(c + 4 * ldc); if (two) Sse.Prefetch0(c + 4 * ldc + 15); }
+            if (TRows.Value > 5) { Sse.Prefetch0(c + 5 * ldc); if (two) Sse.Prefetch0(c + 5 * ldc + 15); }
+        }
         for (int p = 0; p < kc; p++)
         {
             Vector256<float> b0 = Vector256.Load(b);

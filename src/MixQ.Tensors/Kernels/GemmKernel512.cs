@@ -79,6 +79,22 @@ internal readonly struct GemmKernel512 : IGemmKernel
         Vector512<float> c10x0 = default, c10x1 = default;
         Vector512<float> c11x0 = default, c11x1 = default;
         bool two = TVectors.Value > 1;
+        // Fetch the C tile while k runs, so the stores at the end do not wait on cache misses.
+        if (Sse.IsSupported)
+        {
+            { Sse.Prefetch0(c + 0 * ldc); if (two) Sse.Prefetch0(c + 0 * ldc + 31); }
+            if (TRows.Value > 1) { Sse.Prefetch0(c + 1 * ldc); if (two) Sse.Prefetch0(c + 1 * ldc + 31); }
+            if (TRows.Value > 2) { Sse.Prefetch0(c + 2 * ldc); if (two) Sse.Prefetch0(c + 2 * ldc + 31); }
+            if (TRows.Value > 3) { Sse.Prefetch0(c + 3 * ldc); if (two) Sse.Prefetch0(c + 3 * ldc + 31); }
+            if (TRows.Value > 4) { Sse.Prefetch0(c + 4 * ldc); if (two) Sse.Prefetch0(c + 4 * ldc + 31); }
+            if (TRows.Value > 5) { Sse.Prefetch0(c + 5 * ldc); if (two) Sse.Prefetch0(c + 5 * ldc + 31); }
+            if (TRows.Value > 6) { Sse.Prefetch0(c + 6 * ldc); if (two) Sse.Prefetch0(c + 6 * ldc + 31); }
+            if (TRows.Value > 7) { Sse.Prefetch0(c + 7 * ldc); if (two) Sse.Prefetch0(c + 7 * ldc + 31); }
+            if (TRows.Value > 8) { Sse.Prefetch0(c + 8 * ldc); if (two) Sse.Prefetch0(c + 8 * ldc + 31); }
+            if (TRows.Value > 9) { Sse.Prefetch0(c + 9 * ldc); if (two) Sse.Prefetch0(c + 9 * ldc + 31); }
+            if (TRows.Value > 10) { Sse.Prefetch0(c + 10 * ldc); if (two) Sse.Prefetch0(c + 10 * ldc + 31); }
+            if (TRows.Value > 11) { Sse.Prefetch0(c + 11 * ldc); if (two) Sse.Prefetch0(c + 11 * ldc + 31); }
+        }
         for (int p = 0; p < kc; p++)
         {
             Vector512<float> b0 = Vector512.Load(b);

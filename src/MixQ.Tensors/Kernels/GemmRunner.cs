@@ -59,15 +59,17 @@ internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKe
     private static bool TryRunParallel(in GemmOperands op, in GemmPlan plan, int workers)
     {
         int rowSlivers = GemmSlivers.Count(op.M, TKernel.MaxRows), columnSlivers = GemmSlivers.Count(op.N, TKernel.Width);
-        bool splitRows = rowSlivers >= 2 * workers || rowSlivers >= columnSlivers;
+        // The shared copy of B holds all of it; past SharedBMaxFloats, workers split columns and pack privately.
+        long sharedFloats = (long)op.K * GemmSlivers.RoundUp(op.N, TKernel.Width);
+        bool splitRows = (rowSlivers >= 2 * workers || rowSlivers >= columnSlivers) && sharedFloats <= GemmTuning.SharedBMaxFloats;
         var job = _job ??= new ParallelJob();
         job.Op = op;
         job.Plan = plan;
         job.SplitRows = splitRows;
-        // About four items per worker: enough to rebalance when a core is busy with something else,
-        // few enough that each item still fills whole slivers.
+        // At least eight items per worker where there are enough slivers: the last item bounds how long one
+        // thread idles at the end, and a core busy with another process simply takes fewer items.
         int slivers = splitRows ? rowSlivers : columnSlivers;
-        job.SliversPerItem = Math.Max(1, slivers / (4 * workers));
+        job.SliversPerItem = Math.Max(1, slivers / (8 * workers));
         job.Items = (slivers + job.SliversPerItem - 1) / job.SliversPerItem;
         job.NextItem = 0;
         if (!splitRows) return GemmWorkers.TryRun(job, workers - 1);
@@ -88,6 +90,7 @@ internal static unsafe class GemmRunner<TKernel> where TKernel : struct, IGemmKe
         finally
         {
             job.Shared = default;
+            GemmScratch.TrimSharedB();
         }
     }
 

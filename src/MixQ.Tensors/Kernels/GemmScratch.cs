@@ -25,6 +25,12 @@ internal static unsafe class GemmScratch
     /// <summary>The whole packed B that a calling thread shares with its workers during one call.</summary>
     public static float* ForSharedB(int floats) => Get(ref _shared, floats);
 
+    /// <summary>Lets a shared B larger than 16 Mi floats (64 MiB) go after its call instead of pinning it for the thread's life.</summary>
+    public static void TrimSharedB()
+    {
+        if (_shared is { Length: > 16 << 20 }) _shared = null;
+    }
+
     /// <summary>Zeroed claim flags for the shared packed B.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int* Claims(int count)

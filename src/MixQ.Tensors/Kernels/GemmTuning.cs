@@ -23,6 +23,9 @@ internal static class GemmTuning
     public const int DotMinDepth = 64;
     public const double DotMaxFlops = 32_000_000;
 
+    /// <summary>Largest packed B (floats, 128 MiB) that row-splitting workers share.</summary>
+    public const long SharedBMaxFloats = 32L << 20;
+
     /// <summary>Below this many flops per extra thread, waking a worker costs more than it saves.</summary>
     public const double MinFlopsPerThread = 4_000_000;
 }

@@ -99,9 +99,12 @@ internal static class GemmWorkers
     /// <summary>Spins, then sleeps, until a generation newer than <paramref name="seen"/> is published.</summary>
     private static int WaitForGeneration(int seen)
     {
+        // SpinWait backs off into yields, so on a busy machine the spinning worker hands its core to whoever
+        // is waiting for it instead of burning the whole time slice.
         long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        var spin = new SpinWait();
         while (Volatile.Read(ref _state) >> 1 == seen && Stopwatch.GetTimestamp() < deadline)
-            Thread.SpinWait(30);
+            spin.SpinOnce(sleep1Threshold: -1);
         if (Volatile.Read(ref _state) >> 1 == seen)
         {
             lock (Sleep)

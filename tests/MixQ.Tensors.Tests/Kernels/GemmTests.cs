@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using MixQ.Tensors.Kernels;
 
 namespace MixQ.Tensors.Tests.Kernels;
@@ -9,8 +8,8 @@ public class GemmTests
     public static TheoryData<string> Isas()
     {
         var data = new TheoryData<string> { nameof(GemmIsa.Scalar) };
-        if (Vector512.IsHardwareAccelerated) data.Add(nameof(GemmIsa.Vector512));
-        if (Vector256.IsHardwareAccelerated) data.Add(nameof(GemmIsa.Vector256));
+        if (GemmKernel512.IsSupported) data.Add(nameof(GemmIsa.Vector512));
+        if (GemmKernel256.IsSupported) data.Add(nameof(GemmIsa.Vector256));
         return data;
     }
 
@@ -88,6 +87,20 @@ public class GemmTests
         float[] d = [1f, 2f, 4f, 8f];
         Gemm.Sgemm(false, false, 2, 2, 2, 0f, [float.NaN, 1, 1, 1], 2, [1, 1, 1, 1], 2, 0.5f, d, 2);
         Assert.Equal([0.5f, 1f, 2f, 4f], d);
+    }
+
+    [Theory]
+    [InlineData(false, false, 64, 96, 80)]   // packed A and B
+    [InlineData(false, true, 6, 25, 784)]    // dot-product path
+    [InlineData(true, false, 128, 10, 128)]  // transposed (narrow) path
+    public void SteadyStateCallsDoNotAllocate(bool transA, bool transB, int m, int n, int k)
+    {
+        float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        Gemm.Sgemm(transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, c, n, threads: 1);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 3; i++) Gemm.Sgemm(transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, c, n, threads: 1);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Fact]
