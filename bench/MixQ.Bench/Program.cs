@@ -6,6 +6,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["gemm"] = GemmBenchmark.Run,
     ["train"] = TrainBenchmark.Run,
     ["profile"] = ProfileBenchmark.Run,
+    ["qat"] = QatBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using MixQ.NN.Layers;
+using MixQ.NN.Models;
+using MixQ.NN.Modules;
+using MixQ.NN.Optim;
+using MixQ.Quantization.Assignment;
+using MixQ.Quantization.Plans;
+using MixQ.Quantization.Qat;
+using MixQ.Tensors;
+
+namespace MixQ.Bench;
+
+/// <summary>
+/// Cost of quantization-aware training: samples/s of full training steps of the float model and of the same model
+/// fake-quantized with an RMSMP plan (BatchNorm folded, row-wise weight quantizers, 4-bit input quantizers),
+/// measured back to back in one process. `MixQ.Bench qat [--models lenet5,cifarnet]`.
+/// </summary>
+internal static class QatBenchmark
+{
+    public static int Run(string[] args)
+    {
+        string models = args.SkipWhile(a => a != "--models").Skip(1).FirstOrDefault() ?? "mlp,lenet5,cifarnet";
+        Console.WriteLine("| model | float samples/s | QAT (rmsmp) samples/s | QAT / float time |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var name in models.Split(','))
+        {
+            int[] shape = name is "cifarnet" or "resnet20" ? [3, 32, 32] : [1, 28, 28];
+            int steps = name switch { "mlp" => 300, "lenet5" => 100, _ => 20 };
+            var rng = new Random(0);
+            var x = Tensor.RandN(rng, 1f, [128, .. shape]);
+            var labels = Enumerable.Range(0, 128).Select(_ => rng.Next(10)).ToArray();
+
+            var floatModel = ModelZoo.Create(new ModelSpec(name, shape, 10), new Random(1));
+            double floatRate = Measure(floatModel, x, labels, steps);
+
+            var qatModel = ModelZoo.Create(new ModelSpec(name, shape, 10), new Random(1));
+            qatModel.Eval();
+            BatchNormFolding.FoldAll(qatModel);
+            var plan = PlanBuilder.Build(qatModel, new PlanOptions { Method = "rmsmp", Mix = MixPresets.For("rmsmp") });
+            QatModel.Attach(qatModel, plan, "rmsmp", learnScales: true, [x]);
+            double qatRate = Measure(qatModel, x, labels, steps);
+            Console.WriteLine($"| {name} | {floatRate:F0} | {qatRate:F0} | {floatRate / qatRate:F2}x |");
+        }
+        return 0;
+    }
+
+    private static double Measure(Module model, Tensor x, int[] labels, int steps)
+    {
+        model.Train();
+        var optimizer = new Sgd(model.Parameters(), new SgdOptions(0.01f) { Momentum = 0.9f });
+        var clock = new Stopwatch();
+        for (int i = 0; i < steps + 5; i++)
+        {
+            if (i == 5) clock.Start();
+            optimizer.ZeroGrad();
+            Ops.SoftmaxCrossEntropy(model.Forward(x), labels).Backward();
+            optimizer.Step();
+        }
+        return steps * x.Dim(0) / clock.Elapsed.TotalSeconds;
+    }
+}
