@@ -85,6 +85,10 @@ public sealed class Dataset
     }
 
     /// <summary>A new data set holding copies of the samples at <paramref name="indices"/>, in that order.</summary>
+    /// <summary>The first <paramref name="count"/> samples (smoke runs); the whole set when count is 0 or too large.</summary>
+    public Dataset Limit(int count) =>
+        count > 0 && count < Count ? Subset(Enumerable.Range(0, count).ToArray()) : this;
+
     public Dataset Subset(ReadOnlySpan<int> indices, string? name = null)
     {
         var features = new float[checked(indices.Length * SampleSize)];

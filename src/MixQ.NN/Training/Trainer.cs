@@ -36,8 +36,8 @@ public sealed class Trainer
     {
         ModelZoo.CheckName(_config.Model); // fail before loading data
         var data = DataRegistry.Load(_config.Data, new DataOptions(), _observer.OnInfo);
-        var train = Limit(data.Train, _config.LimitTrainSamples);
-        var test = Limit(data.Test, _config.LimitTestSamples);
+        var train = data.Train.Limit(_config.LimitTrainSamples);
+        var test = data.Test.Limit(_config.LimitTestSamples);
         var spec = ModelZoo.SpecFor(_config.Model, train);
         var model = ModelZoo.Create(spec, new Random(_config.Seed));
         return Run(model, spec, train, test, resume, cancel);
@@ -196,8 +196,6 @@ public sealed class Trainer
         return (meta.Epoch ?? 0, step, seconds);
     }
 
-    private static Dataset Limit(Dataset data, int limit) =>
-        limit > 0 && limit < data.Count ? data.Subset(Enumerable.Range(0, limit).ToArray()) : data;
 
     private static void Validate(TrainConfig c)
     {

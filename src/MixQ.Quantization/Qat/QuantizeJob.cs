@@ -42,8 +42,8 @@ public sealed class QuantizeJob(QuantizeOptions options, ITrainingObserver? obse
         var model = ModelZoo.Create(spec, new Random(options.Seed));
         Checkpoint.Load(floatCheckpoint, model);
         var split = DataRegistry.Load(data, new DataOptions(), _observer.OnInfo);
-        var train = Limit(split.Train, options.LimitTrainSamples);
-        var test = Limit(split.Test, options.LimitTestSamples);
+        var train = split.Train.Limit(options.LimitTrainSamples);
+        var test = split.Test.Limit(options.LimitTestSamples);
         ModelZoo.CheckCompatible(spec, test, floatCheckpoint);
 
         model.Eval();
@@ -148,8 +148,6 @@ public sealed class QuantizeJob(QuantizeOptions options, ITrainingObserver? obse
         return loader.Batches(0).Take(count).Select(b => (b.Inputs.Clone(), (int[])b.Labels.Clone())).ToList();
     }
 
-    private static Dataset Limit(Dataset data, int limit) =>
-        limit > 0 && limit < data.Count ? data.Subset(Enumerable.Range(0, limit).ToArray()) : data;
 
     /// <summary>Forwards progress and re-runs the row assignment every N epochs (not after the last).</summary>
     private sealed class ReassigningObserver(ITrainingObserver inner, int every, int epochs, Action reassign) : ITrainingObserver
