@@ -7,6 +7,8 @@ public sealed class QuantizeCommandTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "mixq-q-" + Guid.NewGuid().ToString("N"));
 
+    public QuantizeCommandTests() => Directory.CreateDirectory(_dir);
+
     public void Dispose()
     {
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
