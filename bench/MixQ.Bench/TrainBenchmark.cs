@@ -9,7 +9,9 @@ namespace MixQ.Bench;
 /// <summary>
 /// Training throughput (samples/s) of full steps — forward, softmax cross-entropy, backward, SGD momentum step —
 /// on synthetic data shaped like the model's input, after warm-up. bench/peers/train_torch.py measures PyTorch
-/// the same way; bench/train.sh runs both in one go.
+/// the same way; bench/train.sh runs both in one go. Samples per CPU-second (process user + system time over the
+/// timed steps) is reported too: on a machine shared with other jobs it measures the work each engine spends,
+/// which wall-clock throughput alone cannot separate from the neighbours' load.
 /// </summary>
 internal static class TrainBenchmark
 {
@@ -37,19 +39,29 @@ internal static class TrainBenchmark
         var x = Tensor.RandN(rng, 1f, [batch, .. shape]);
         var labels = Enumerable.Range(0, batch).Select(_ => rng.Next(10)).ToArray();
         var clock = new Stopwatch();
+        var process = Process.GetCurrentProcess();
+        TimeSpan cpuStart = TimeSpan.Zero;
         for (int i = 0; i < warmup + steps; i++)
         {
-            if (i == warmup) clock.Start();
+            if (i == warmup)
+            {
+                process.Refresh();
+                cpuStart = process.TotalProcessorTime;
+                clock.Start();
+            }
             optimizer.ZeroGrad();
             var loss = Ops.SoftmaxCrossEntropy(model.Forward(x), labels);
             loss.Backward();
             optimizer.Step();
         }
         clock.Stop();
+        process.Refresh();
+        double cpuSeconds = (process.TotalProcessorTime - cpuStart).TotalSeconds;
         return new()
         {
             ["engine"] = "mixq", ["model"] = name, ["batch"] = batch, ["threads"] = Environment.ProcessorCount,
             ["steps"] = steps, ["samples_per_second"] = steps * batch / clock.Elapsed.TotalSeconds,
+            ["samples_per_cpu_second"] = steps * batch / cpuSeconds,
         };
     }
 
