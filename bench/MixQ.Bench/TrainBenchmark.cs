@@ -3,6 +3,7 @@ using System.Text.Json;
 using MixQ.NN.Models;
 using MixQ.NN.Optim;
 using MixQ.Tensors;
+using MixQ.Tensors.Autograd;
 
 namespace MixQ.Bench;
 
@@ -53,6 +54,7 @@ internal static class TrainBenchmark
             var loss = Ops.SoftmaxCrossEntropy(model.Forward(x), labels);
             loss.Backward();
             optimizer.Step();
+            Graph.Release(loss); // as the Trainer does after each step
         }
         clock.Stop();
         process.Refresh();

@@ -81,7 +81,14 @@ public sealed partial class Tensor
 
     // ---- construction -------------------------------------------------------------------------------
 
-    public static Tensor Zeros(params int[] shape) => new(shape);
+    public static Tensor Zeros(params int[] shape)
+    {
+        int size = ShapeUtil.Size(shape);
+        if (size < BufferPool.MinLength) return new(shape);
+        var storage = BufferPool.RentUninitialized(size);
+        Array.Clear(storage);
+        return new(shape, storage);
+    }
 
     public static Tensor Full(float value, params int[] shape)
     {
@@ -108,7 +115,7 @@ public sealed partial class Tensor
 
     /// <summary>A fresh tensor whose contents are unspecified (callers overwrite every element).</summary>
     public static Tensor Uninitialized(params int[] shape) =>
-        new(shape, GC.AllocateUninitializedArray<float>(ShapeUtil.Size(shape)));
+        new(shape, BufferPool.RentUninitialized(ShapeUtil.Size(shape)));
 
     public static Tensor RandN(Random rng, float std, params int[] shape)
     {

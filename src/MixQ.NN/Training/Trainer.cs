@@ -7,6 +7,7 @@ using MixQ.NN.Models;
 using MixQ.NN.Modules;
 using MixQ.NN.Optim;
 using MixQ.Tensors;
+using MixQ.Tensors.Autograd;
 
 namespace MixQ.NN.Training;
 
@@ -100,6 +101,7 @@ public sealed class Trainer
                     throw new MixQException($"training diverged at epoch {epoch + 1}, step {step + 1} (loss is {lossValue}); lower --lr");
                 lossSum += lossValue * labels.Length;
                 correct += Metrics.CountCorrect(logits, labels);
+                Graph.Release(loss); // loss and logits are read: the step's activations can feed the next step
                 seen += labels.Length;
                 step++;
                 double elapsed = epochClock.Elapsed.TotalSeconds;

@@ -65,6 +65,33 @@ public static class Graph
                 profile[node.Op] = profile.GetValueOrDefault(node.Op) + System.Diagnostics.Stopwatch.GetElapsedTime(start);
             }
             else node.Backward(g);
+            // g was this intermediate tensor's gradient and nothing else holds it: recycle its storage.
+            if (g.Offset == 0 && g.Storage.Length == g.Size) BufferPool.Return(g.Storage);
+        }
+    }
+
+    /// <summary>
+    /// Ends the life of the graph behind <paramref name="root"/>: every intermediate tensor in it (everything an op
+    /// produced, not the leaves — parameters and inputs) gives its storage back to <see cref="BufferPool"/> and
+    /// forgets its node, so the next step's activations and gradients reuse memory that is already mapped instead of
+    /// faulting in fresh pages. The caller promises that no intermediate tensor of this graph — nor a view, span or
+    /// array taken from one — is used afterwards: read the loss and the logits first. Storage shared with a leaf
+    /// (a view of a parameter) is never given back.
+    /// </summary>
+    public static void Release(Tensor root)
+    {
+        if (root.Node is null) return;
+        var order = TopologicalOrder(root);
+        var leafStorage = new HashSet<float[]>(ReferenceEqualityComparer.Instance);
+        foreach (var t in order)
+            foreach (var input in t.Node!.Inputs)
+                if (input.Node is null) leafStorage.Add(input.Storage);
+        var returned = new HashSet<float[]>(ReferenceEqualityComparer.Instance);
+        foreach (var t in order)
+        {
+            t.Node = null;
+            t.Grad = null;
+            if (!leafStorage.Contains(t.Storage) && returned.Add(t.Storage)) BufferPool.Return(t.Storage);
         }
     }
 
