@@ -101,7 +101,7 @@ public sealed class IntegerEngine
                     for (long i = (long)start * inSize; i < (long)end * inSize; i++)
                     {
                         int channel = r.Channels == 1 ? 0 : (int)(i % inSize / inner);
-                        y[i] = Requantizer.Apply(x[i], r.Multipliers[channel], r.Shifts[channel], r.Min, r.Max);
+                        y[i] = Requantizer.Apply(x[i], r.Multipliers[channel], r.Shifts[channel], r.Offsets[channel], r.Min, r.Max);
                     }
                 });
                 return y;
