@@ -2,18 +2,20 @@
 # Training throughput, MixQ vs PyTorch on CPU, same machine, same run, same thread count (2), batch 128,
 # identical architectures and optimizer (SGD momentum 0.9, weight decay 5e-4). Alternates the two engines for
 # ROUNDS rounds (default 3) and keeps each side's best; prints a markdown table with wall-clock samples/s and
-# samples per CPU-second (robust to other jobs sharing the machine).
+# samples per CPU-second (robust to other jobs sharing the machine). DOTNET and PYTHON override the two
+# interpreters; NO_BUILD=1 skips the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=${THREADS:-2}
-dotnet build bench/MixQ.Bench -c Release -v quiet -nologo >/dev/null
+dotnet=${DOTNET:-dotnet} python=${PYTHON:-/usr/bin/python3}
+[[ -n "${NO_BUILD:-}" ]] || dotnet build bench/MixQ.Bench -c Release -v quiet -nologo >/dev/null
 out=$(mktemp)
 rounds=${ROUNDS:-3}
 for round in $(seq "$rounds"); do
-  DOTNET_PROCESSOR_COUNT=$threads dotnet bench/MixQ.Bench/bin/Release/net10.0/MixQ.Bench.dll train >> "$out"
-  OMP_NUM_THREADS=$threads /usr/bin/python3 bench/peers/train_torch.py --threads "$threads" >> "$out"
+  DOTNET_PROCESSOR_COUNT=$threads $dotnet bench/MixQ.Bench/bin/Release/net10.0/MixQ.Bench.dll train >> "$out"
+  OMP_NUM_THREADS=$threads $python bench/peers/train_torch.py --threads "$threads" >> "$out"
 done
-/usr/bin/python3 - "$out" <<'PY'
+$python - "$out" <<'PY'
 import json, sys, collections
 best = collections.defaultdict(float)
 best_cpu = collections.defaultdict(float)
