@@ -14,6 +14,9 @@ public static class MixQCommand
         QuantizeCommand.Build(),
         PlanCommand.Build(),
         ExportCommand.Build(),
+        CalibrateCommand.Build(),
+        EstimateCommand.Build(),
+        PartitionCommand.Build(),
     };
 
     /// <summary>
