@@ -2,6 +2,7 @@
 # Quantization-aware fine-tuning sweep behind docs/RESULTS.md: every method, and the row-assignment ablation, from
 # one float checkpoint. Prints a markdown table (method, mix, rule, accuracy, average weight bits, seconds).
 #   usage: scripts/results/qat-sweep.sh FLOAT_CHECKPOINT DATA EPOCHS OUT_DIR
+#   RUNS="fixed rmsmp ..." limits the sweep to the named rows (default: all).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ckpt=$1 data=$2 epochs=$3 out=$4
@@ -23,6 +24,7 @@ echo "| run | method | mix | rule | float acc | calibrated acc | QAT acc | avg w
 echo "|---|---|---|---|---:|---:|---:|---:|---:|"
 for r in "${runs[@]}"; do
   name=${r%%|*} args=${r#*|}
+  [[ -z "${RUNS:-}" || " $RUNS " == *" $name "* ]] || continue
   $mixq quantize --checkpoint "$ckpt" --data "$data" $args --abits 4 --epochs "$epochs" --out "$out/$name" --json \
     > "$out/$name.log" 2>&1
   /usr/bin/python3 - "$name" "$out/$name.log" <<'PY'
