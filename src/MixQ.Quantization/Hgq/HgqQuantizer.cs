@@ -25,6 +25,8 @@ public sealed class HgqQuantizer : Module
 
     private readonly int[] _elementShape;
     private bool _rangesEmpty = true;
+    private float[]? _cachedSpans;
+    private float[]? _cachedWeight; // storage the cached spans belong to; cleared whenever weights may change
 
     public HgqQuantizer(HgqRole role, int[] elementShape, HgqQuantizerConfig config)
     {
@@ -113,6 +115,11 @@ public sealed class HgqQuantizer : Module
             var w = weight.Contiguous().Span;
             for (int g = 0; g < Groups; g++)
             {
+                if (GroupSpan == 1)
+                {
+                    formats[g] = SingleValueFormat(w[g], f[g]);
+                    continue;
+                }
                 var block = w.Slice(g * GroupSpan, GroupSpan);
                 float min = float.PositiveInfinity, max = float.NegativeInfinity;
                 foreach (float v in block) { if (v < min) min = v; if (v > max) max = v; }
@@ -124,6 +131,22 @@ public sealed class HgqQuantizer : Module
         var hi = RangeMax!.Span;
         for (int g = 0; g < Groups; g++) formats[g] = FixedPointFormat.FromRange(lo[g], hi[g], f[g]);
         return formats;
+    }
+
+    /// <summary>
+    /// <see cref="FixedPointFormat.FromRange"/> for the range [v, v] of one weight, without its general-purpose
+    /// cost: the same formula with table powers of two (the per-element weight case runs on every step).
+    /// </summary>
+    private static FixedPointFormat SingleValueFormat(float v, int f)
+    {
+        double top = v + Pow2.Double(-f); // exact: f is within [-32, 16]
+        int i = int.MinValue;
+        if (v < 0) i = Pow2.CeilLog2(-(double)v);
+        if (top > 0) i = Math.Max(i, Pow2.CeilLog2(top));
+        if (i == int.MinValue) i = -f;
+        bool signed = v < 0;
+        if ((signed ? 1 : 0) + i + f > FixedPointFormat.MaxWidth) return FixedPointFormat.FromRange(v, v, f);
+        return new FixedPointFormat(signed, i, f);
     }
 
     /// <summary>The integer codes of a weight (row-major like the weight).</summary>
@@ -153,17 +176,23 @@ public sealed class HgqQuantizer : Module
         int xo = x.Offset, size = x.Size, elements = ElementSize;
         var rounding = Config.Rounding;
         var overflow = Config.Overflow;
-        BatchParallel.For(size, BatchParallel.ChunksFor(size, ElementsPerChunk), (_, start, end) =>
+        int chunks = BatchParallel.ChunksFor(elements, Math.Max(1, ElementsPerChunk / batch));
+        BatchParallel.For(elements, chunks, (_, start, end) =>
         {
-            for (int i = start; i < end; i++)
+            for (int n = 0; n < batch; n++)
             {
-                int e = i % elements;
-                float v = xs[xo + i];
-                float q = QuantizeOne(v, e, p, formats, rounding, overflow, out bool clip);
-                ys[i] = q;
-                if (clipped is not null && clip) clipped[i] = 1;
+                int rowStart = n * elements;
+                for (int e = start; e < end; e++)
+                {
+                    int i = rowStart + e;
+                    float v = xs[xo + i];
+                    float q = QuantizeOne(v, e, p, rounding, overflow, out bool clip);
+                    ys[i] = q;
+                    if (clipped is not null && clip) clipped[i] = 1;
+                }
             }
         });
+        if (Role == HgqRole.Weight) CacheSpans(x, ys, p);
         if (!record) return y;
 
         return Graph.Record("hgq_quant", y, [x, f], g =>
@@ -195,8 +224,9 @@ public sealed class HgqQuantizer : Module
                         perElement[e] = sum;
                     }
                 });
-                var groupSums = new double[Groups];
-                for (int e = 0; e < elements; e++) groupSums[e / GroupSpan] += perElement[e];
+                var groupSums = GroupSpan == 1 ? perElement : new double[Groups];
+                if (GroupSpan != 1)
+                    for (int e = 0; e < elements; e++) groupSums[e / GroupSpan] += perElement[e];
                 GradientSink.Write(f, buffer =>
                 {
                     for (int k = 0; k < groupSums.Length; k++) buffer[k] = (float)(-Ln2 * groupSums[k]);
@@ -217,21 +247,33 @@ public sealed class HgqQuantizer : Module
         if (Role == HgqRole.Weight)
         {
             if (weight is null) throw new ArgumentNullException(nameof(weight), "weight bits depend on the weight");
-            var codes = WeightCodes(weight.Detach());
-            for (int e = 0; e < ElementSize; e++) b[e] = FixedPoint.NonZeroSpan(codes[e]);
+            if (_cachedSpans is not null && ReferenceEquals(_cachedWeight, weight.Storage) && weight.IsContiguous)
+                _cachedSpans.CopyTo(b, 0);
+            else
+            {
+                var codes = WeightCodes(weight.Detach());
+                for (int e = 0; e < ElementSize; e++) b[e] = FixedPoint.NonZeroSpan(codes[e]);
+            }
         }
         else
         {
             var formats = Formats();
-            for (int e = 0; e < ElementSize; e++) b[e] = formats[e / GroupSpan].Width;
+            for (int g = 0; g < Groups; g++) b.AsSpan(g * GroupSpan, GroupSpan).Fill(formats[g].Width);
         }
         var f = FractionalBits;
         return Graph.Record("hgq_bits", bits, [f], g =>
         {
             var gb = g.Contiguous().Span;
             var df = new float[Groups];
-            for (int e = 0; e < ElementSize; e++)
-                if (b[e] > 0) df[e / GroupSpan] += gb[e];
+            if (GroupSpan == 1)
+            {
+                for (int e = 0; e < ElementSize; e++) df[e] = b[e] > 0 ? gb[e] : 0f;
+            }
+            else
+            {
+                for (int e = 0; e < ElementSize; e++)
+                    if (b[e] > 0) df[e / GroupSpan] += gb[e];
+            }
             GradientSink.Write(f, buffer => df.CopyTo(buffer, 0));
         });
     }
@@ -255,16 +297,16 @@ public sealed class HgqQuantizer : Module
     /// <summary>Keeps f inside [min, max] after an optimizer step (the forward clamps anyway; this stops drift).</summary>
     public void ClampFractionalBits()
     {
+        _cachedWeight = null; // called after every optimizer step: weights have moved
+
         var f = FractionalBits.Span;
         for (int g = 0; g < f.Length; g++) f[g] = Math.Clamp(f[g], Config.MinFractionalBits - 0.49f, Config.MaxFractionalBits + 0.49f);
     }
 
-    private static float QuantizeOne(float v, int e, ElementParameters p, FixedPointFormat[] formats, RoundingMode rounding,
-        OverflowMode overflow, out bool clipped)
+    private static float QuantizeOne(float v, int e, ElementParameters p, RoundingMode rounding, OverflowMode overflow, out bool clipped)
     {
         clipped = false;
-        int g = p.GroupOf(e);
-        float y = v * p.Scale[g];
+        float y = v * p.Scale[e];
         // Fast exact path in float: scaling by 2^f, floor and y - floor(y) are exact unless y left float's range.
         if (float.IsFinite(y) && (y != 0f || v == 0f))
         {
@@ -275,20 +317,33 @@ public sealed class HgqQuantizer : Module
                 RoundingMode.RoundHalfUp => y - floor >= 0.5f ? floor + 1f : floor,
                 _ => MathF.Round(y, MidpointRounding.ToEven),
             };
-            if (r >= p.Low[g] && r <= p.High[g]) return r * p.Inverse[g];
+            if (r >= p.Low[e] && r <= p.High[e]) return r * p.Inverse[e];
             if (overflow != OverflowMode.Wrap)
             {
                 clipped = true;
-                return (r > p.High[g] ? p.High[g] : p.Low[g]) * p.Inverse[g];
+                return (r > p.High[e] ? p.High[e] : p.Low[e]) * p.Inverse[e];
             }
         }
-        long code = FixedPoint.Code(v, formats[g], rounding, overflow);
+        var format = p.Formats[e / p.Span];
+        long code = FixedPoint.Code(v, format, rounding, overflow);
         if (overflow != OverflowMode.Wrap)
         {
-            double r = FixedPoint.Round(Math.ScaleB((double)v, formats[g].FractionalBits), rounding);
-            clipped = r > p.High[g] || r < p.Low[g];
+            double r = FixedPoint.Round(Math.ScaleB((double)v, format.FractionalBits), rounding);
+            clipped = r > p.High[e] || r < p.Low[e];
         }
-        return (float)Math.ScaleB((double)code, -formats[g].FractionalBits);
+        return (float)Math.ScaleB((double)code, -format.FractionalBits);
+    }
+
+    /// <summary>Non-zero spans of the weight codes just computed, for <see cref="ElementBits"/> in the same step.</summary>
+    private void CacheSpans(Tensor weight, float[] quantized, ElementParameters p)
+    {
+        var spans = _cachedSpans ??= new float[ElementSize];
+        for (int e = 0; e < ElementSize; e++)
+        {
+            long code = (long)(quantized[e] * p.Scale[e]); // exact: y = m 2^-f with |m| < 2^24
+            spans[e] = FixedPoint.NonZeroSpan(code);
+        }
+        _cachedWeight = weight.Storage;
     }
 
     private int CheckShape(Tensor x, bool batched)
@@ -316,6 +371,16 @@ public sealed class HgqQuantizer : Module
         for (int n = 0; n < batch; n++)
         {
             var sample = xs.Slice(n * ElementSize, ElementSize);
+            if (GroupSpan == 1)
+            {
+                for (int e = 0; e < ElementSize; e++)
+                {
+                    float v = sample[e];
+                    if (v < lo[e]) lo[e] = v;
+                    if (v > hi[e]) hi[e] = v;
+                }
+                continue;
+            }
             for (int e = 0; e < ElementSize; e++)
             {
                 float v = sample[e];
@@ -326,27 +391,34 @@ public sealed class HgqQuantizer : Module
         }
     }
 
-    /// <summary>Per-group scale 2^f, inverse 2^-f and the code interval that passes overflow handling untouched.</summary>
+    /// <summary>Per-element scale 2^f, inverse 2^-f and the code interval that passes overflow handling untouched.</summary>
     private sealed class ElementParameters
     {
         public required float[] Scale { get; init; }
         public required float[] Inverse { get; init; }
         public required float[] Low { get; init; }
         public required float[] High { get; init; }
+        public required FixedPointFormat[] Formats { get; init; }
         public required int Span { get; init; }
-
-        public int GroupOf(int element) => element / Span;
 
         public static ElementParameters From(FixedPointFormat[] formats, int span, OverflowMode overflow)
         {
-            int n = formats.Length;
-            var p = new ElementParameters { Scale = new float[n], Inverse = new float[n], Low = new float[n], High = new float[n], Span = span };
-            for (int g = 0; g < n; g++)
+            int n = formats.Length * span;
+            var p = new ElementParameters { Scale = new float[n], Inverse = new float[n], Low = new float[n], High = new float[n], Formats = formats, Span = span };
+            for (int g = 0; g < formats.Length; g++)
             {
-                p.Scale[g] = MathF.ScaleB(1f, formats[g].FractionalBits);
-                p.Inverse[g] = MathF.ScaleB(1f, -formats[g].FractionalBits);
-                p.Low[g] = formats[g].LowestCode(overflow);
-                p.High[g] = formats[g].MaxCode;
+                float scale = Pow2.Float(formats[g].FractionalBits), inverse = Pow2.Float(-formats[g].FractionalBits);
+                float low = formats[g].LowestCode(overflow), high = formats[g].MaxCode;
+                int start = g * span;
+                if (span == 1)
+                {
+                    p.Scale[start] = scale; p.Inverse[start] = inverse; p.Low[start] = low; p.High[start] = high;
+                    continue;
+                }
+                p.Scale.AsSpan(start, span).Fill(scale);
+                p.Inverse.AsSpan(start, span).Fill(inverse);
+                p.Low.AsSpan(start, span).Fill(low);
+                p.High.AsSpan(start, span).Fill(high);
             }
             return p;
         }
