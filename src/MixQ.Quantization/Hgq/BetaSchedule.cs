@@ -35,6 +35,8 @@ public sealed record BetaSchedule(BetaScheduleKind Kind, double Start, double En
     {
         var parts = text.Trim().Split(':');
         string kind = parts[0].ToLowerInvariant();
+        int expected = kind switch { "constant" => 1, "linear" or "log" => 2, _ => -1 };
+        if (expected != parts.Length - 1) throw new MixQException($"{option} '{text}' is not constant:B, linear:B0:B1 or log:B0:B1");
         double[] values = parts.Skip(1).Select(p => ParseBeta(p, option, text)).ToArray();
         var schedule = (kind, values.Length) switch
         {

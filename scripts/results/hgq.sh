@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# HGQ Pareto fronts against uniform fixed-point QAT (docs/RESULTS.md, section HGQ).
+# Usage: scripts/results/hgq.sh [MIXQ_DLL] [MODELS...]   MODELS from: mlp-mnist jetmlp-mnist mlp-fashion lenet5-mnist
+# Needs float checkpoints in runs/float/<model>-<data>/checkpoint.safetensors (the train commands are below).
+# Every run's JSON summary goes to runs/hgq-results/; the table is printed at the end (needs jq).
+set -euo pipefail
+cd "${MIXQ_ROOT:-$(dirname "$0")/../..}"
+MIXQ=${1:-src/MixQ.Cli/bin/Release/net10.0/mixq.dll}
+shift || true
+MODELS=${*:-mlp-mnist jetmlp-mnist mlp-fashion lenet5-mnist}
+OUT=runs/hgq-results
+mkdir -p "$OUT"
+
+run() { # name, then mixq arguments; keeps the last (JSON) line
+  local name=$1; shift
+  echo "== $name: mixq $*" >&2
+  dotnet "$MIXQ" "$@" --json | tail -n 1 > "$OUT/$name.json"
+}
+
+for m in $MODELS; do
+  model=${m%%-*}; data=${m#*-}
+  [ "$data" = fashion ] && data=fashion-mnist
+  ckpt=runs/float/$m/checkpoint.safetensors
+  if [ ! -f "$ckpt" ]; then
+    case $m in
+      mlp-mnist) epochs=8 ;; jetmlp-mnist) epochs=8 ;; mlp-fashion) epochs=10 ;; lenet5-mnist) epochs=4 ;;
+    esac
+    dotnet "$MIXQ" train --model "$model" --data "$data" --epochs "$epochs" --out "runs/float/$m" --json | tail -n 1 > "$OUT/$m-float.json"
+  fi
+  hgq_epochs=12; base_epochs=2
+  [ "$model" = lenet5 ] && { hgq_epochs=6; base_epochs=1; }
+  run "$m-hgq" quantize --method hgq --checkpoint "$ckpt" --data "$data" --epochs $hgq_epochs \
+      --beta-schedule log:1e-7:1e-4 --out "runs/hgq/$m"
+  for b in 2 3 4 5 6 7 8; do
+    run "$m-fixed$b" quantize --method fixed --wbits $b --abits $b --first-last mix --checkpoint "$ckpt" --data "$data" \
+        --epochs $base_epochs --out "runs/hgq-baseline/$m-fixed$b"
+  done
+done
+
+# Uniform models' EBOPs: every multiplication costs input bits x weight bits, with the first layer's input at
+# 8 bits (mixq quantize fixes it there) and B bits elsewhere; MACs per layer are printed by the HGQ run.
+for m in $MODELS; do
+  echo "## $m"
+  jq -r '"HGQ pareto: " + ([.pareto[] | "\(.test_accuracy) @ \(.ebops)"] | join(", ")) + " | final integer mismatches: \(.integer_mismatches)"' "$OUT/$m-hgq.json"
+  macs=$(jq -r '[.layers[] | .multiplications] | @tsv' "$OUT/$m-hgq.json")
+  for b in 2 3 4 5 6 7 8; do
+    jq -r --arg b "$b" --arg macs "$macs" '
+      ($macs | split("\t") | map(tonumber)) as $m |
+      ($b | tonumber) as $bits |
+      ([range(0; $m | length)] | map($m[.] * (if . == 0 then 8 else $bits end) * $bits) | add) as $ebops |
+      "fixed W\($bits)A\($bits): accuracy \(.test_accuracy), EBOPs \($ebops)"' "$OUT/$m-fixed$b.json"
+  done
+done
