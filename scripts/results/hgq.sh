@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # HGQ Pareto fronts against uniform fixed-point QAT (docs/RESULTS.md, section HGQ).
 # Usage: scripts/results/hgq.sh [MIXQ_DLL] [MODELS...]   MODELS from: mlp-mnist jetmlp-mnist mlp-fashion lenet5-mnist
+# Budgets (environment): HGQ_EPOCHS (12), HGQ_EPOCHS_LENET (4), BASE_EPOCHS (2), BETA (log:1e-7:1e-4), BITS ("2 3 4 5 6 7 8").
 # Needs float checkpoints in runs/float/<model>-<data>/checkpoint.safetensors (the train commands are below).
 # Every run's JSON summary goes to runs/hgq-results/; the table is printed at the end (needs jq).
 set -euo pipefail
@@ -27,11 +28,11 @@ for m in $MODELS; do
     esac
     dotnet "$MIXQ" train --model "$model" --data "$data" --epochs "$epochs" --out "runs/float/$m" --json | tail -n 1 > "$OUT/$m-float.json"
   fi
-  hgq_epochs=12; base_epochs=2
-  [ "$model" = lenet5 ] && { hgq_epochs=6; base_epochs=1; }
+  hgq_epochs=${HGQ_EPOCHS:-12}; base_epochs=${BASE_EPOCHS:-2}
+  [ "$model" = lenet5 ] && { hgq_epochs=${HGQ_EPOCHS_LENET:-4}; base_epochs=1; }
   run "$m-hgq" quantize --method hgq --checkpoint "$ckpt" --data "$data" --epochs $hgq_epochs \
-      --beta-schedule log:1e-7:1e-4 --out "runs/hgq/$m"
-  for b in 2 3 4 5 6 7 8; do
+      --beta-schedule "${BETA:-log:1e-7:1e-4}" --out "runs/hgq/$m"
+  for b in ${BITS:-2 3 4 5 6 7 8}; do
     run "$m-fixed$b" quantize --method fixed --wbits $b --abits $b --first-last mix --checkpoint "$ckpt" --data "$data" \
         --epochs $base_epochs --out "runs/hgq-baseline/$m-fixed$b"
   done
@@ -43,7 +44,7 @@ for m in $MODELS; do
   echo "## $m"
   jq -r '"HGQ pareto: " + ([.pareto[] | "\(.test_accuracy) @ \(.ebops)"] | join(", ")) + " | final integer mismatches: \(.integer_mismatches)"' "$OUT/$m-hgq.json"
   macs=$(jq -r '[.layers[] | .multiplications] | @tsv' "$OUT/$m-hgq.json")
-  for b in 2 3 4 5 6 7 8; do
+  for b in ${BITS:-2 3 4 5 6 7 8}; do
     jq -r --arg b "$b" --arg macs "$macs" '
       ($macs | split("\t") | map(tonumber)) as $m |
       ($b | tonumber) as $bits |
