@@ -40,6 +40,7 @@ internal static class HgqBenchmark
             HgqModel.Attach(hgqModel, options.Weights, options.Activations, x);
             var extension = new HgqTrainingExtension(hgqModel, options, [x]);
             extension.BeforeEvaluation(0);
+            if (Environment.GetEnvironmentVariable("MIXQ_BENCH_PARTS") is not null) TimeQuantizers(hgqModel, x);
             if (profile) Graph.BackwardProfile = [];
             double hgqRate = Measure(hgqModel, extension, x, labels, steps);
             Console.WriteLine($"| {name} | {floatRate:F0} | {hgqRate:F0} | {floatRate / hgqRate:F2}x |");
@@ -51,6 +52,31 @@ internal static class HgqBenchmark
             }
         }
         return 0;
+    }
+
+    /// <summary>Forward time of each quantizer alone (no graph), to see where an HGQ step goes.</summary>
+    private static void TimeQuantizers(Module model, Tensor x)
+    {
+        var inputs = new Dictionary<string, Tensor>();
+        foreach (var l in HgqModel.Layers(model)) l.Layer.InputProbe = t => inputs[l.Name] = t.Clone();
+        using (MixQ.Tensors.Autograd.GradMode.NoGrad()) model.Forward(x);
+        foreach (var l in HgqModel.Layers(model))
+        {
+            l.Layer.InputProbe = null;
+            var clock = Stopwatch.StartNew();
+            using (MixQ.Tensors.Autograd.GradMode.NoGrad())
+                for (int i = 0; i < 20; i++) l.Weight.Forward(l.Layer.Weight);
+            double weight = clock.Elapsed.TotalMilliseconds / 20;
+            clock.Restart();
+            using (MixQ.Tensors.Autograd.GradMode.NoGrad())
+                for (int i = 0; i < 20; i++) l.Weight.Formats(l.Layer.Weight);
+            double formats = clock.Elapsed.TotalMilliseconds / 20;
+            clock.Restart();
+            using (MixQ.Tensors.Autograd.GradMode.NoGrad())
+                for (int i = 0; i < 20; i++) l.Input.Forward(inputs[l.Name]);
+            double input = clock.Elapsed.TotalMilliseconds / 20;
+            Console.WriteLine($"    {l.Name}: weight quantizer {weight:F2} ms (formats {formats:F2}), input quantizer {input:F2} ms");
+        }
     }
 
     private static double Measure(Module model, HgqTrainingExtension? extension, Tensor x, int[] labels, int steps)
