@@ -165,34 +165,38 @@ public sealed class HgqQuantizer : Module
         var x = input.Contiguous();
         int batch = CheckShape(x, batched: Role == HgqRole.Activation);
         if (Role == HgqRole.Activation && (Training || Calibrating)) Observe(x, batch);
-        var formats = Formats(Role == HgqRole.Weight ? x : null);
-        var p = ElementParameters.From(formats, GroupSpan, Config.Overflow);
-
         var y = Tensor.Uninitialized(x.ShapeArray());
         var f = FractionalBits;
         bool record = Graph.WillRecord(x, f);
-        byte[]? clipped = record && x.RequiresGrad ? new byte[x.Size] : null;
+        byte[]? clipped = null;
         float[] xs = x.Storage, ys = y.Storage;
         int xo = x.Offset, size = x.Size, elements = ElementSize;
-        var rounding = Config.Rounding;
-        var overflow = Config.Overflow;
-        int chunks = BatchParallel.ChunksFor(elements, Math.Max(1, ElementsPerChunk / batch));
-        BatchParallel.For(elements, chunks, (_, start, end) =>
+        if (Role == HgqRole.Weight && GroupSpan == 1) QuantizeWeightElements(xs, xo, ys);
+        else
         {
-            for (int n = 0; n < batch; n++)
+            var formats = Formats(Role == HgqRole.Weight ? x : null);
+            var p = ElementParameters.From(formats, GroupSpan, Config.Overflow);
+            clipped = record && x.RequiresGrad ? new byte[x.Size] : null;
+            var rounding = Config.Rounding;
+            var overflow = Config.Overflow;
+            int chunks = BatchParallel.ChunksFor(elements, Math.Max(1, ElementsPerChunk / batch));
+            BatchParallel.For(elements, chunks, (_, start, end) =>
             {
-                int rowStart = n * elements;
-                for (int e = start; e < end; e++)
+                for (int n = 0; n < batch; n++)
                 {
-                    int i = rowStart + e;
-                    float v = xs[xo + i];
-                    float q = QuantizeOne(v, e, p, rounding, overflow, out bool clip);
-                    ys[i] = q;
-                    if (clipped is not null && clip) clipped[i] = 1;
+                    int rowStart = n * elements;
+                    for (int e = start; e < end; e++)
+                    {
+                        int i = rowStart + e;
+                        float v = xs[xo + i];
+                        float q = QuantizeOne(v, e, p, rounding, overflow, out bool clip);
+                        ys[i] = q;
+                        if (clipped is not null && clip) clipped[i] = 1;
+                    }
                 }
-            }
-        });
-        if (Role == HgqRole.Weight) CacheSpans(x, ys, p);
+            });
+            if (Role == HgqRole.Weight) CacheSpans(x, ys, p);
+        }
         if (!record) return y;
 
         return Graph.Record("hgq_quant", y, [x, f], g =>
@@ -200,11 +204,12 @@ public sealed class HgqQuantizer : Module
             var gy = g.Contiguous();
             float[] gs = gy.Storage;
             int go = gy.Offset;
-            if (clipped is not null)
+            if (x.RequiresGrad)
             {
                 GradientSink.Write(x, dx =>
                 {
-                    for (int i = 0; i < size; i++) dx[i] = clipped[i] != 0 ? 0f : gs[go + i];
+                    if (clipped is null) gs.AsSpan(go, size).CopyTo(dx);
+                    else for (int i = 0; i < size; i++) dx[i] = clipped[i] != 0 ? 0f : gs[go + i];
                 });
             }
             if (f.RequiresGrad)
@@ -332,6 +337,49 @@ public sealed class HgqQuantizer : Module
             clipped = r > p.High[e] || r < p.Low[e];
         }
         return (float)Math.ScaleB((double)code, -format.FractionalBits);
+    }
+
+    /// <summary>
+    /// The per-element weight path in one pass (the hot case: every step, every weight): each weight's format from
+    /// its own value, its code, its value and its non-zero span, without materialising per-element formats.
+    /// Weights never overflow (their range is themselves), so no entry is clipped. Same results as the general path.
+    /// </summary>
+    private void QuantizeWeightElements(float[] xs, int xo, float[] ys)
+    {
+        var spans = _cachedSpans ??= new float[ElementSize];
+        float[] fs = FractionalBits.Contiguous().Storage;
+        int fo = FractionalBits.Offset;
+        int lowF = Config.MinFractionalBits, highF = Config.MaxFractionalBits;
+        var rounding = Config.Rounding;
+        var overflow = Config.Overflow;
+        BatchParallel.For(ElementSize, BatchParallel.ChunksFor(ElementSize, ElementsPerChunk), (_, start, end) =>
+        {
+            for (int e = start; e < end; e++)
+            {
+                float v = xs[xo + e];
+                // Same rounding of f as RoundedFractionalBits (in double: f + 0.5f in float can round up).
+                int fi = (int)Math.Clamp(Math.Floor((double)fs[fo + e] + 0.5), lowF, highF);
+                var format = SingleValueFormat(v, fi);
+                int frac = format.FractionalBits;
+                float scaled = v * Pow2.Float(frac);
+                float r;
+                if (float.IsFinite(scaled) && (scaled != 0f || v == 0f))
+                {
+                    float floor = MathF.Floor(scaled);
+                    r = rounding switch
+                    {
+                        RoundingMode.Truncate => floor,
+                        RoundingMode.RoundHalfUp => scaled - floor >= 0.5f ? floor + 1f : floor,
+                        _ => MathF.Round(scaled, MidpointRounding.ToEven),
+                    };
+                    if (r > format.MaxCode || r < format.LowestCode(overflow)) r = FixedPoint.Code(v, format, rounding, overflow);
+                }
+                else r = FixedPoint.Code(v, format, rounding, overflow);
+                ys[e] = r * Pow2.Float(-frac);
+                spans[e] = FixedPoint.NonZeroSpan((long)r);
+            }
+        });
+        _cachedWeight = xo == 0 ? xs : null;
     }
 
     /// <summary>Non-zero spans of the weight codes just computed, for <see cref="ElementBits"/> in the same step.</summary>

@@ -21,6 +21,7 @@ public sealed class HgqQuantizerTests
     [Theory]
     [InlineData(HgqGranularity.Element, RoundingMode.RoundHalfUp, OverflowMode.Wrap)]
     [InlineData(HgqGranularity.Element, RoundingMode.Truncate, OverflowMode.Saturate)]
+    [InlineData(HgqGranularity.Element, RoundingMode.RoundHalfEven, OverflowMode.SymmetricSaturate)]
     [InlineData(HgqGranularity.Row, RoundingMode.RoundHalfEven, OverflowMode.SymmetricSaturate)]
     [InlineData(HgqGranularity.Layer, RoundingMode.RoundHalfUp, OverflowMode.Saturate)]
     public void WeightForwardEqualsTheScalarReferenceWithRangesFromTheWeight(HgqGranularity granularity, RoundingMode r, OverflowMode o)
