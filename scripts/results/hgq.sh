@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HGQ Pareto fronts against uniform fixed-point QAT (docs/RESULTS.md, section HGQ).
 # Usage: scripts/results/hgq.sh [MIXQ_DLL] [MODELS...]   MODELS from: mlp-mnist jetmlp-mnist mlp-fashion lenet5-mnist
-# Budgets (environment): HGQ_EPOCHS (12), HGQ_EPOCHS_LENET (4), BASE_EPOCHS (2), BETA (log:1e-7:1e-4), BITS ("2 3 4 5 6 7 8").
+# Budgets (environment): HGQ_EPOCHS (12), HGQ_EPOCHS_LENET (4), BASE_EPOCHS (2), BETA (log:1e-7:1e-4), BITS ("2 3 4 5 6 7 8"),
+# STAGES ("hgq base": the HGQ run and the uniform baselines; "report" alone only prints the table).
 # Needs float checkpoints in runs/float/<model>-<data>/checkpoint.safetensors (the train commands are below).
 # Every run's JSON summary goes to runs/hgq-results/; the table is printed at the end (needs jq).
 set -euo pipefail
@@ -30,8 +31,11 @@ for m in $MODELS; do
   fi
   hgq_epochs=${HGQ_EPOCHS:-12}; base_epochs=${BASE_EPOCHS:-2}
   [ "$model" = lenet5 ] && { hgq_epochs=${HGQ_EPOCHS_LENET:-4}; base_epochs=1; }
+  case " ${STAGES:-hgq base} " in *" hgq "*)
   run "$m-hgq" quantize --method hgq --checkpoint "$ckpt" --data "$data" --epochs $hgq_epochs \
-      --beta-schedule "${BETA:-log:1e-7:1e-4}" --out "runs/hgq/$m"
+      --beta-schedule "${BETA:-log:1e-7:1e-4}" --out "runs/hgq/$m" ;;
+  esac
+  case " ${STAGES:-hgq base} " in *" base "*) ;; *) continue ;; esac
   for b in ${BITS:-2 3 4 5 6 7 8}; do
     run "$m-fixed$b" quantize --method fixed --wbits $b --abits $b --first-last mix --checkpoint "$ckpt" --data "$data" \
         --epochs $base_epochs --out "runs/hgq-baseline/$m-fixed$b"
@@ -42,9 +46,11 @@ done
 # 8 bits (mixq quantize fixes it there) and B bits elsewhere; MACs per layer are printed by the HGQ run.
 for m in $MODELS; do
   echo "## $m"
+  [ -s "$OUT/$m-hgq.json" ] || continue
   jq -r '"HGQ pareto: " + ([.pareto[] | "\(.test_accuracy) @ \(.ebops)"] | join(", ")) + " | final integer mismatches: \(.integer_mismatches)"' "$OUT/$m-hgq.json"
   macs=$(jq -r '[.layers[] | .multiplications] | @tsv' "$OUT/$m-hgq.json")
   for b in ${BITS:-2 3 4 5 6 7 8}; do
+    [ -s "$OUT/$m-fixed$b.json" ] || continue
     jq -r --arg b "$b" --arg macs "$macs" '
       ($macs | split("\t") | map(tonumber)) as $m |
       ($b | tonumber) as $bits |
