@@ -42,19 +42,26 @@ for m in $MODELS; do
   done
 done
 
-# Uniform models' EBOPs: every multiplication costs input bits x weight bits, with the first layer's input at
-# 8 bits (mixq quantize fixes it there) and B bits elsewhere; MACs per layer are printed by the HGQ run.
+# Uniform models' EBOPs: every multiplication costs input bits x weight bits. "as run": the first layer's input at
+# 8 bits (mixq quantize keeps it there) and B bits elsewhere; "all B": every input at B bits, a lower bound.
+# "HGQ at >= accuracy": the cheapest Pareto point at least as accurate as the uniform model, and the EBOPs ratio.
 for m in $MODELS; do
   echo "## $m"
   [ -s "$OUT/$m-hgq.json" ] || continue
   jq -r '"HGQ pareto: " + ([.pareto[] | "\(.test_accuracy) @ \(.ebops)"] | join(", ")) + " | final integer mismatches: \(.integer_mismatches)"' "$OUT/$m-hgq.json"
-  macs=$(jq -r '[.layers[] | .multiplications] | @tsv' "$OUT/$m-hgq.json")
+  echo "| uniform | accuracy | EBOPs (as run) | EBOPs (all B) | cheapest HGQ point at >= accuracy | EBOPs ratio (as run / all B) |"
+  echo "|---|---:|---:|---:|---:|---:|"
   for b in ${BITS:-2 3 4 5 6 7 8}; do
     [ -s "$OUT/$m-fixed$b.json" ] || continue
-    jq -r --arg b "$b" --arg macs "$macs" '
-      ($macs | split("\t") | map(tonumber)) as $m |
+    jq -r --arg b "$b" --slurpfile hgq "$OUT/$m-hgq.json" '
+      ($hgq[0].layers | map(.multiplications)) as $macs |
       ($b | tonumber) as $bits |
-      ([range(0; $m | length)] | map($m[.] * (if . == 0 then 8 else $bits end) * $bits) | add) as $ebops |
-      "fixed W\($bits)A\($bits): accuracy \(.test_accuracy), EBOPs \($ebops)"' "$OUT/$m-fixed$b.json"
+      ([range(0; $macs | length)] | map($macs[.] * (if . == 0 then 8 else $bits end) * $bits) | add) as $asrun |
+      (($macs | add) * $bits * $bits) as $allb |
+      .test_accuracy as $acc |
+      ([$hgq[0].pareto[] | select(.test_accuracy >= $acc)] | min_by(.ebops)) as $best |
+      "| W\($bits)A\($bits) | \($acc) | \($asrun) | \($allb) | " +
+      (if $best == null then "none | - |"
+       else "\($best.test_accuracy) @ \($best.ebops) | \(($asrun / $best.ebops * 10 | round) / 10)x / \(($allb / $best.ebops * 10 | round) / 10)x |" end)' "$OUT/$m-fixed$b.json"
   done
 done
