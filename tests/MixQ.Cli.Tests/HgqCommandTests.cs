@@ -51,6 +51,13 @@ public sealed class HgqCommandTests : IDisposable
         using var file = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "pareto.json")));
         Assert.Equal(pareto.Count, file.RootElement.GetProperty("pareto").GetArrayLength());
         Assert.Equal(4, file.RootElement.GetProperty("evaluated").GetArrayLength());
+
+        // A Pareto checkpoint evaluates to the accuracy recorded for it.
+        var point = pareto[^1];
+        var eval = MixQProcess.Run(_dir, "eval", "--checkpoint", point.GetProperty("checkpoint").GetString()!, "--data", csv, "--json");
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        using var evalJson = JsonDocument.Parse(eval.LastStdoutLine);
+        Assert.Equal(point.GetProperty("test_accuracy").GetDouble(), evalJson.RootElement.GetProperty("test_accuracy").GetDouble(), 12);
     }
 
     [Theory]
