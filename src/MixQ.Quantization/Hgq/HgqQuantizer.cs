@@ -243,7 +243,9 @@ public sealed class HgqQuantizer : Module
     /// <summary>
     /// Bits of every element, differentiable in f (straight-through: d bits / d f = 1 where the element has bits):
     /// activations count the full width k + i + f of their group; weights the non-zero span of their code.
-    /// Shape <see cref="ElementShape"/>. Weights need the current weight.
+    /// Shape <see cref="ElementShape"/>. Weights need the current weight; their spans come from the last forward pass
+    /// over the same weight storage when there was one (the training loop asks right after the forward pass, and
+    /// <see cref="ClampFractionalBits"/>, run after every optimizer step, drops that cache).
     /// </summary>
     public Tensor ElementBits(Tensor? weight = null)
     {
@@ -391,7 +393,7 @@ public sealed class HgqQuantizer : Module
             long code = (long)(quantized[e] * p.Scale[e]); // exact: y = m 2^-f with |m| < 2^24
             spans[e] = FixedPoint.NonZeroSpan(code);
         }
-        _cachedWeight = weight.Storage;
+        _cachedWeight = weight.Offset == 0 ? weight.Storage : null;
     }
 
     private int CheckShape(Tensor x, bool batched)
