@@ -52,6 +52,26 @@ public sealed class HgqJobTests(QatFixture fixture) : IClassFixture<QatFixture>
     }
 
     [Fact]
+    public void FrozenBitsStayWhereTheyStartThroughTrainingSaveAndReload()
+    {
+        string outDir = Path.Combine(fixture.Folder, "frozen-" + Guid.NewGuid().ToString("N"));
+        var options = new HgqOptions
+        {
+            Epochs = 1, BatchSize = 32, VerifyInteger = false,
+            Weights = new HgqQuantizerConfig { InitialFractionalBits = 5, Trainable = false, Overflow = OverflowMode.Wrap },
+            Activations = new HgqQuantizerConfig { InitialFractionalBits = 4, Trainable = false },
+        };
+        new HgqJob(options).Run(fixture.FloatCheckpoint, fixture.DataPath, outDir);
+        var (model, _) = HgqJob.Load(Path.Combine(outDir, HgqJob.FinalFileName));
+        foreach (var layer in HgqModel.Layers(model))
+        {
+            Assert.All(layer.Weight.FractionalBits.ToArray(), f => Assert.Equal(5f, f));
+            Assert.All(layer.Input.FractionalBits.ToArray(), f => Assert.Equal(4f, f));
+            Assert.False(layer.Weight.FractionalBits.RequiresGrad);
+        }
+    }
+
+    [Fact]
     public void ACheckpointOfAnotherModelOrAQuantizedOneIsRefused()
     {
         // Data with 5 features for a model trained on 8: a checkpoint from a different model.
