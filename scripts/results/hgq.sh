@@ -5,9 +5,20 @@
 # STAGES ("hgq base": the HGQ run and the uniform baselines; "report" alone only prints the table).
 # Needs float checkpoints in runs/float/<model>-<data>/checkpoint.safetensors (the train commands are below).
 # Every run's JSON summary goes to runs/hgq-results/; the table is printed at the end (needs jq).
+#
+# The runs reported in docs/RESULTS.md (MIXQ_DLL "" = the default build):
+#   HGQ_EPOCHS=12 STAGES=hgq                                   scripts/results/hgq.sh "" mlp-mnist
+#   BASE_EPOCHS=1 BITS="2 3 4 5 6 8" STAGES=base               scripts/results/hgq.sh "" mlp-mnist
+#   HGQ_EPOCHS=8 BASE_EPOCHS=1 BITS="2 3 4 5 6 8"              scripts/results/hgq.sh "" jetmlp-mnist
+#   HGQ_EPOCHS=10 BETA=log:1e-7:1e-5 STAGES=hgq                scripts/results/hgq.sh "" mlp-fashion
+#   BASE_EPOCHS=1 BITS="2 3 4 6 8" STAGES=base                 scripts/results/hgq.sh "" mlp-fashion
+#   HGQ_EPOCHS_LENET=6 BETA=log:1e-7:5e-6 STAGES=hgq           scripts/results/hgq.sh "" lenet5-mnist
+#   BITS="2 4 6 8" STAGES=base                                 scripts/results/hgq.sh "" lenet5-mnist
+#   BITS="2 3 4 5 6 8" STAGES=report scripts/results/hgq.sh "" mlp-mnist jetmlp-mnist   (prints the tables)
 set -euo pipefail
 cd "${MIXQ_ROOT:-$(dirname "$0")/../..}"
-MIXQ=${1:-src/MixQ.Cli/bin/Release/net10.0/mixq.dll}
+MIXQ=${1:-}
+[ -n "$MIXQ" ] || MIXQ=src/MixQ.Cli/bin/Release/net10.0/mixq.dll
 shift || true
 MODELS=${*:-mlp-mnist jetmlp-mnist mlp-fashion lenet5-mnist}
 OUT=runs/hgq-results
