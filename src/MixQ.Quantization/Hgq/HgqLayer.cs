@@ -5,20 +5,29 @@ namespace MixQ.Quantization.Hgq;
 /// <summary>A Dense (Linear) or Conv2d layer of a model together with its HGQ weight and input quantizers.</summary>
 public sealed record HgqLayer(string Name, QuantizableLayer Layer, HgqQuantizer Weight, HgqQuantizer Input)
 {
-    /// <summary>Multiplications per sample (for Conv2d: every output position times the kernel taps).</summary>
+    /// <summary>
+    /// Multiplications per sample. For Conv2d: kernel taps over real input at every output position (taps over zero
+    /// padding multiply a constant and are not counted, as in EBOPs).
+    /// </summary>
     public long Multiplications => Layer switch
     {
         Linear linear => (long)linear.InFeatures * linear.OutFeatures,
-        Conv2d conv => (long)conv.OutChannels * OutputPositions(conv) * (conv.InChannels / conv.Groups) * conv.KernelSize * conv.KernelSize,
+        Conv2d conv => (long)conv.OutChannels * (conv.InChannels / conv.Groups)
+                       * ValidTaps(Input.ElementShape[1], conv) * ValidTaps(Input.ElementShape[2], conv),
         _ => 0,
     };
 
-    /// <summary>Output height times width of a Conv2d for this layer's input shape.</summary>
-    public int OutputPositions(Conv2d conv)
+    /// <summary>Along one axis: Σ over output positions of the kernel taps that land inside the input.</summary>
+    private static long ValidTaps(int size, Conv2d conv)
     {
-        var shape = Input.ElementShape;
-        int h = (shape[1] + 2 * conv.Padding - conv.KernelSize) / conv.Stride + 1;
-        int w = (shape[2] + 2 * conv.Padding - conv.KernelSize) / conv.Stride + 1;
-        return h * w;
+        int outputs = (size + 2 * conv.Padding - conv.KernelSize) / conv.Stride + 1;
+        long taps = 0;
+        for (int o = 0; o < outputs; o++)
+            for (int k = 0; k < conv.KernelSize; k++)
+            {
+                int i = o * conv.Stride + k - conv.Padding;
+                if (i >= 0 && i < size) taps++;
+            }
+        return taps;
     }
 }

@@ -8,8 +8,11 @@ namespace MixQ.Quantization.Tests.Hgq;
 public sealed class EbopsTests
 {
     /// <summary>Brute force from the definition: walk the forward pass, one multiplication at a time.</summary>
-    private static long BruteForce(HgqLayer layer)
+    private static long BruteForce(HgqLayer layer) => BruteForce(layer, out _);
+
+    private static long BruteForce(HgqLayer layer, out long multiplications)
     {
+        multiplications = 0;
         var a = layer.Input.ElementBitCounts();
         var w = layer.Weight.ElementBitCounts(layer.Layer.Weight);
         long total = 0;
@@ -17,6 +20,7 @@ public sealed class EbopsTests
         {
             for (int o = 0; o < linear.OutFeatures; o++)
                 for (int i = 0; i < linear.InFeatures; i++) total += a[i] * w[o * linear.InFeatures + i];
+            multiplications = (long)linear.OutFeatures * linear.InFeatures;
             return total;
         }
         var conv = (Conv2d)layer.Layer;
@@ -32,6 +36,7 @@ public sealed class EbopsTests
         {
             int y = oy * conv.Stride + ky - conv.Padding, x = ox * conv.Stride + kx - conv.Padding;
             if (y < 0 || y >= h || x < 0 || x >= wd) continue; // a padded zero is no multiplication
+            multiplications++;
             total += a[(ci * h + y) * wd + x] * w[((co * conv.InChannels + ci) * k + ky) * k + kx];
         }
         return total;
@@ -48,8 +53,9 @@ public sealed class EbopsTests
         HgqModel.Calibrate(model, [x]);
         foreach (var layer in HgqModel.Layers(model))
         {
-            long expected = BruteForce(layer);
+            long expected = BruteForce(layer, out long multiplications);
             Assert.True(expected > 0);
+            Assert.Equal(multiplications, layer.Multiplications);
             Assert.Equal(expected, Ebops.Exact(layer));
             Assert.Equal(expected, (long)Ebops.Differentiable(layer).Item());
         }
