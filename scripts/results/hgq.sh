@@ -73,6 +73,6 @@ for m in $MODELS; do
       ([$hgq[0].pareto[] | select(.test_accuracy >= $acc)] | min_by(.ebops)) as $best |
       "| W\($bits)A\($bits) | \($acc) | \($asrun) | \($allb) | " +
       (if $best == null then "none | - |"
-       else "\($best.test_accuracy) @ \($best.ebops) | \(($asrun / $best.ebops * 10 | round) / 10)x / \(($allb / $best.ebops * 10 | round) / 10)x |" end)' "$OUT/$m-fixed$b.json"
+       else "\($best.test_accuracy) @ \($best.ebops) | \(($asrun / $best.ebops * 100 | round) / 100)x / \(($allb / $best.ebops * 100 | round) / 100)x |" end)' "$OUT/$m-fixed$b.json"
   done
 done
