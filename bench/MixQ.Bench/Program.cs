@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["profile"] = ProfileBenchmark.Run,
     ["qat"] = QatBenchmark.Run,
     ["intinfer"] = IntInferBenchmark.Run,
+    ["hgq"] = HgqBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

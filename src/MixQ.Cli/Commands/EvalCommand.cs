@@ -37,6 +37,7 @@ public static class EvalCommand
             ModelZoo.CheckCompatible(spec, split.Test, path);
             Module model;
             if (QuantizeJob.IsQuantized(path)) model = QuantizeJob.LoadQuantized(path).Model;
+            else if (Quantization.Hgq.HgqJob.IsHgq(path)) model = Quantization.Hgq.HgqJob.Load(path).Model;
             else
             {
                 model = ModelZoo.Create(spec, new Random(0));

@@ -14,7 +14,7 @@ public static class QuantizeCommand
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "Float checkpoint written by mixq train", Required = true };
         var data = new Option<string>("--data") { Description = "Data set the model was trained on (name or path)", Required = true };
-        var method = new Option<string>("--method") { Description = "fixed, pot, sp2, msq, rmsmp or ilmpq", Required = true };
+        var method = new Option<string>("--method") { Description = "fixed, pot, sp2, msq, rmsmp, ilmpq or hgq", Required = true };
         var ratio = new Option<string?>("--ratio") { Description = "Per-layer row mix, e.g. sp2-4:60,fixed-4:35,fixed-8:5 (default: the method's)" };
         var wbits = new Option<int>("--wbits") { Description = "Weight bits for fixed, pot and sp2", DefaultValueFactory = _ => 4 };
         var abits = new Option<int>("--abits") { Description = "Activation bits (the first layer's input uses 8)", DefaultValueFactory = _ => 4 };
@@ -30,13 +30,21 @@ public static class QuantizeCommand
         var limitTrain = new Option<int>("--limit-train") { Description = "Use only the first N training samples", DefaultValueFactory = _ => 0 };
         var limitTest = new Option<int>("--limit-test") { Description = "Use only the first N test samples", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print a JSON summary as the last line" };
-        var command = new Command("quantize", "Quantize a float checkpoint with row-wise mixed schemes and precisions")
+        var command = new Command("quantize", "Quantize a float checkpoint with row-wise mixed schemes and precisions, or learned per-weight bit widths (hgq)")
         {
             checkpoint, data, method, ratio, wbits, abits, rule, edges, epochs, batch, lr, reassign, fixedScales, seed, outDir,
             limitTrain, limitTest, json,
         };
+        var hgq = new HgqQuantizeOptions();
+        foreach (var option in hgq.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
+            if (string.Equals(parse.GetRequiredValue(method), "hgq", StringComparison.OrdinalIgnoreCase))
+            {
+                var hgqOptions = hgq.Read(parse, parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(seed),
+                    parse.GetValue(limitTrain), parse.GetValue(limitTest));
+                return HgqQuantizeOptions.Run(hgqOptions, parse.GetRequiredValue(checkpoint), parse.GetRequiredValue(data), parse.GetValue(outDir), parse.GetValue(json));
+            }
             string? ruleText = parse.GetValue(rule);
             var options = new QuantizeOptions
             {

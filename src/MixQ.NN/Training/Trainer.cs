@@ -25,12 +25,14 @@ public sealed class Trainer
 
     private readonly TrainConfig _config;
     private readonly ITrainingObserver _observer;
+    private readonly ITrainingExtension? _extension;
 
-    public Trainer(TrainConfig config, ITrainingObserver? observer = null)
+    public Trainer(TrainConfig config, ITrainingObserver? observer = null, ITrainingExtension? extension = null)
     {
         Validate(config);
         _config = config;
         _observer = observer ?? SilentObserver.Instance;
+        _extension = extension;
     }
 
     public TrainResult Run(bool resume = false, CancellationToken cancel = default)
@@ -78,6 +80,7 @@ public sealed class Trainer
         for (int epoch = startEpoch; epoch < _config.Epochs; epoch++)
         {
             model.Train();
+            _extension?.OnEpochStart(epoch + 1);
             _observer.OnEpochStart(epoch + 1, _config.Epochs, stepsPerEpoch);
             var epochClock = Stopwatch.StartNew();
             double lossSum = 0;
@@ -91,11 +94,14 @@ public sealed class Trainer
                 schedule.Apply(optimizer, globalStep, totalSteps);
                 var logits = model.Forward(inputs);
                 var loss = Ops.SoftmaxCrossEntropy(logits, labels, (float)_config.LabelSmoothing);
+                var extra = _extension?.ExtraLoss(globalStep, totalSteps);
                 optimizer.ZeroGrad();
-                loss.Backward();
+                (extra is null ? loss : Ops.Add(loss, extra)).Backward();
                 if (_config.ClipNorm is { } clip) GradientClipping.ClipByGlobalNorm(optimizer.Parameters, (float)clip);
                 optimizer.Step();
+                _extension?.AfterStep(globalStep, totalSteps);
 
+                // The reported loss is the task loss; an extension reports its own terms.
                 float lossValue = loss.Item();
                 if (!float.IsFinite(lossValue))
                     throw new MixQException($"training diverged at epoch {epoch + 1}, step {step + 1} (loss is {lossValue}); lower --lr");
@@ -113,6 +119,7 @@ public sealed class Trainer
             double epochTrainSeconds = epochClock.Elapsed.TotalSeconds;
             trainSeconds += epochTrainSeconds;
             trainSamples += seen;
+            _extension?.BeforeEvaluation(epoch + 1);
             var (testLoss, testAccuracy) = Evaluator.Evaluate(model, test, _config.BatchSize * 2);
             var report = new EpochReport(epoch + 1, seen > 0 ? lossSum / seen : double.NaN, seen > 0 ? (double)correct / seen : double.NaN,
                 testLoss, testAccuracy, epochClock.Elapsed.TotalSeconds, seen / Math.Max(epochTrainSeconds, 1e-9), optimizer.LearningRate);
@@ -137,7 +144,8 @@ public sealed class Trainer
         // Decay only weight matrices, kernels and embeddings (rank >= 2): biases and normalization scales stay
         // free, the usual practice (decaying them hurts small models).
         static bool Decays(Tensor p) => p.Rank >= 2;
-        var parameters = model.Parameters();
+        var own = new HashSet<Tensor>(_extension?.OwnParameters ?? [], ReferenceEqualityComparer.Instance);
+        var parameters = model.Parameters().Where(p => !own.Contains(p)).ToList();
         return name switch
         {
             "sgd" => new Sgd(parameters, new SgdOptions(lr)

@@ -141,7 +141,8 @@ public sealed class QuantizeJob(QuantizeOptions options, ITrainingObserver? obse
         return (mix, rule);
     }
 
-    private static List<(Tensor Inputs, int[] Labels)> CalibrationBatches(Dataset train, int batchSize, int count, int seed)
+    /// <summary>The first <paramref name="count"/> shuffled training batches, copied (HGQ calibrates with them too).</summary>
+    internal static List<(Tensor Inputs, int[] Labels)> CalibrationBatches(Dataset train, int batchSize, int count, int seed)
     {
         var loader = new DataLoader(train, batchSize, shuffle: true, seed: seed ^ 0x5eed);
         // The loader reuses its buffers, so each batch is copied before the next is drawn.

@@ -1,0 +1,476 @@
+using MixQ.NN.Modules;
+using MixQ.Tensors;
+using MixQ.Tensors.Autograd;
+using MixQ.Tensors.Kernels;
+
+namespace MixQ.Quantization.Hgq;
+
+/// <summary>
+/// HGQ's fixed-point quantizer with trainable fractional bits f (methods.md §4): each group of entries
+/// (<see cref="HgqGranularity"/>) has its own f; integer and sign bits come from the group's value range
+/// (<see cref="FixedPointFormat.FromRange"/>). Forward: m = round(x 2^round(f)) with overflow handling, y = m 2^-f.
+/// Backward: dx = g (straight-through) except where saturation clipped the value (0 there);
+/// df = -ln 2 Σ g (y - x) over the entries sharing f (the surrogate gradient), f itself rounded straight-through.
+/// <para>
+/// <see cref="ElementShape"/> is the weight's shape (<see cref="HgqRole.Weight"/>) or the shape of one sample of the
+/// layer input (<see cref="HgqRole.Activation"/>; the batch axis comes first and is not part of it). Activation ranges
+/// are buffers: in training mode and while calibrating every batch widens them; in evaluation they stay fixed, and
+/// values beyond them meet the overflow mode — exactly what the integer evaluator and the hardware do.
+/// </para>
+/// </summary>
+public sealed class HgqQuantizer : Module
+{
+    private const int ElementsPerChunk = 1 << 14;
+    private static readonly double Ln2 = Math.Log(2.0);
+
+    private readonly int[] _elementShape;
+    private bool _rangesEmpty = true;
+    private float[]? _cachedSpans;
+    private float[]? _cachedWeight; // storage the cached spans belong to; cleared whenever weights may change
+
+    public HgqQuantizer(HgqRole role, int[] elementShape, HgqQuantizerConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(elementShape);
+        if (elementShape.Length == 0 || elementShape.Any(d => d < 1))
+            throw new ArgumentException($"invalid element shape {ShapeUtil.Format(elementShape)}", nameof(elementShape));
+        Role = role;
+        Config = config.Validate(role == HgqRole.Weight ? "weight quantizer" : "activation quantizer");
+        _elementShape = (int[])elementShape.Clone();
+        ElementSize = ShapeUtil.Size(elementShape);
+        Groups = config.Granularity switch
+        {
+            HgqGranularity.Element => ElementSize,
+            HgqGranularity.Row => elementShape[0],
+            HgqGranularity.Layer => 1,
+            _ => throw new ArgumentOutOfRangeException(nameof(config), config.Granularity, null),
+        };
+        GroupSpan = ElementSize / Groups;
+        int[] fShape = config.Granularity == HgqGranularity.Element ? _elementShape : [Groups];
+        var f = Tensor.Full(config.InitialFractionalBits, fShape);
+        FractionalBits = config.Trainable ? RegisterParameter("frac_bits", f) : RegisterBuffer("frac_bits", f);
+        if (role == HgqRole.Activation)
+        {
+            RangeMin = RegisterBuffer("range_min", Tensor.Zeros(Groups));
+            RangeMax = RegisterBuffer("range_max", Tensor.Zeros(Groups));
+        }
+    }
+
+    public HgqRole Role { get; }
+    public HgqQuantizerConfig Config { get; }
+    public ReadOnlySpan<int> ElementShape => _elementShape;
+    public int ElementSize { get; }
+
+    /// <summary>Number of independent f values.</summary>
+    public int Groups { get; }
+
+    /// <summary>Consecutive elements sharing one f (groups are contiguous blocks of the flattened element shape).</summary>
+    public int GroupSpan { get; }
+
+    /// <summary>The trainable fractional bits (real-valued; the forward pass rounds them).</summary>
+    public Tensor FractionalBits { get; }
+
+    /// <summary>Per-group recorded range of the activations (null for weights).</summary>
+    public Tensor? RangeMin { get; }
+    public Tensor? RangeMax { get; }
+
+    /// <summary>While true, every forward pass widens the ranges (also in evaluation mode).</summary>
+    public bool Calibrating { get; private set; }
+
+    /// <summary>Forgets the recorded ranges: the next recorded batch sets them afresh.</summary>
+    public void ResetRanges() => _rangesEmpty = true;
+
+    public void BeginCalibration()
+    {
+        ResetRanges();
+        Calibrating = true;
+    }
+
+    public void EndCalibration() => Calibrating = false;
+
+    /// <summary>f as the forward pass uses it: round half up, clamped to the configured interval.</summary>
+    public int[] RoundedFractionalBits()
+    {
+        var f = FractionalBits.Contiguous().Span;
+        var result = new int[Groups];
+        for (int g = 0; g < Groups; g++)
+        {
+            double v = Math.Floor((double)f[g] + 0.5);
+            result[g] = (int)Math.Clamp(v, Config.MinFractionalBits, Config.MaxFractionalBits);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The format of every group: from the ranges of <paramref name="weight"/> (weights) or from the recorded
+    /// ranges (activations; pass null).
+    /// </summary>
+    public FixedPointFormat[] Formats(Tensor? weight = null)
+    {
+        var f = RoundedFractionalBits();
+        var formats = new FixedPointFormat[Groups];
+        if (Role == HgqRole.Weight)
+        {
+            if (weight is null) throw new ArgumentNullException(nameof(weight), "weight formats depend on the weight");
+            CheckShape(weight, batched: false);
+            var w = weight.Contiguous().Span;
+            for (int g = 0; g < Groups; g++)
+            {
+                if (GroupSpan == 1)
+                {
+                    formats[g] = SingleValueFormat(w[g], f[g]);
+                    continue;
+                }
+                var block = w.Slice(g * GroupSpan, GroupSpan);
+                float min = float.PositiveInfinity, max = float.NegativeInfinity;
+                foreach (float v in block) { if (v < min) min = v; if (v > max) max = v; }
+                formats[g] = FixedPointFormat.FromRange(min, max, f[g]);
+            }
+            return formats;
+        }
+        var lo = RangeMin!.Span;
+        var hi = RangeMax!.Span;
+        for (int g = 0; g < Groups; g++) formats[g] = FixedPointFormat.FromRange(lo[g], hi[g], f[g]);
+        return formats;
+    }
+
+    /// <summary>
+    /// <see cref="FixedPointFormat.FromRange"/> for the range [v, v] of one weight, without its general-purpose
+    /// cost: the same formula with table powers of two (the per-element weight case runs on every step).
+    /// </summary>
+    private static FixedPointFormat SingleValueFormat(float v, int f)
+    {
+        double top = v + Pow2.Double(-f); // exact: f is within [-32, 16]
+        int i = int.MinValue;
+        if (v < 0) i = Pow2.CeilLog2(-(double)v);
+        if (top > 0) i = Math.Max(i, Pow2.CeilLog2(top));
+        if (i == int.MinValue) i = -f;
+        bool signed = v < 0;
+        if ((signed ? 1 : 0) + i + f > FixedPointFormat.MaxWidth) return FixedPointFormat.FromRange(v, v, f);
+        return new FixedPointFormat(signed, i, f);
+    }
+
+    /// <summary>The integer codes of a weight (row-major like the weight).</summary>
+    public long[] WeightCodes(Tensor weight)
+    {
+        if (Role != HgqRole.Weight) throw new InvalidOperationException("only a weight quantizer has weight codes");
+        var formats = Formats(weight);
+        var w = weight.Contiguous().Span;
+        var codes = new long[ElementSize];
+        for (int e = 0; e < ElementSize; e++) codes[e] = FixedPoint.Code(w[e], formats[e / GroupSpan], Config.Rounding, Config.Overflow);
+        return codes;
+    }
+
+    public override Tensor Forward(Tensor input)
+    {
+        var x = input.Contiguous();
+        int batch = CheckShape(x, batched: Role == HgqRole.Activation);
+        if (Role == HgqRole.Activation && (Training || Calibrating)) Observe(x, batch);
+        var y = Tensor.Uninitialized(x.ShapeArray());
+        var f = FractionalBits;
+        bool record = Graph.WillRecord(x, f);
+        byte[]? clipped = null;
+        float[] xs = x.Storage, ys = y.Storage;
+        int xo = x.Offset, size = x.Size, elements = ElementSize;
+        if (Role == HgqRole.Weight && GroupSpan == 1) QuantizeWeightElements(xs, xo, ys);
+        else
+        {
+            var formats = Formats(Role == HgqRole.Weight ? x : null);
+            var p = ElementParameters.From(formats, GroupSpan, Config.Overflow);
+            clipped = record && x.RequiresGrad ? new byte[x.Size] : null;
+            var rounding = Config.Rounding;
+            var overflow = Config.Overflow;
+            int chunks = BatchParallel.ChunksFor(elements, Math.Max(1, ElementsPerChunk / batch));
+            BatchParallel.For(elements, chunks, (_, start, end) =>
+            {
+                for (int n = 0; n < batch; n++)
+                {
+                    int rowStart = n * elements;
+                    for (int e = start; e < end; e++)
+                    {
+                        int i = rowStart + e;
+                        float v = xs[xo + i];
+                        float q = QuantizeOne(v, e, p, rounding, overflow, out bool clip);
+                        ys[i] = q;
+                        if (clipped is not null && clip) clipped[i] = 1;
+                    }
+                }
+            });
+            if (Role == HgqRole.Weight) CacheSpans(x, ys, p);
+        }
+        if (!record) return y;
+
+        return Graph.Record("hgq_quant", y, [x, f], g =>
+        {
+            var gy = g.Contiguous();
+            float[] gs = gy.Storage;
+            int go = gy.Offset;
+            if (x.RequiresGrad)
+            {
+                GradientSink.Write(x, dx =>
+                {
+                    if (clipped is null) gs.AsSpan(go, size).CopyTo(dx);
+                    else for (int i = 0; i < size; i++) dx[i] = clipped[i] != 0 ? 0f : gs[go + i];
+                });
+            }
+            if (f.RequiresGrad)
+            {
+                // Per-element sums over the batch, each element owned by one chunk (no races, fixed order), then groups.
+                var perElement = new double[elements];
+                BatchParallel.For(elements, BatchParallel.ChunksFor(elements, ElementsPerChunk / Math.Max(1, batch) + 1), (_, start, end) =>
+                {
+                    for (int e = start; e < end; e++)
+                    {
+                        double sum = 0;
+                        for (int n = 0; n < batch; n++)
+                        {
+                            int i = n * elements + e;
+                            sum += (double)gs[go + i] * ((double)ys[i] - xs[xo + i]);
+                        }
+                        perElement[e] = sum;
+                    }
+                });
+                var groupSums = GroupSpan == 1 ? perElement : new double[Groups];
+                if (GroupSpan != 1)
+                    for (int e = 0; e < elements; e++) groupSums[e / GroupSpan] += perElement[e];
+                GradientSink.Write(f, buffer =>
+                {
+                    for (int k = 0; k < groupSums.Length; k++) buffer[k] = (float)(-Ln2 * groupSums[k]);
+                });
+            }
+        });
+    }
+
+    /// <summary>
+    /// Bits of every element, differentiable in f (straight-through: d bits / d f = 1 where the element has bits):
+    /// activations count the full width k + i + f of their group; weights the non-zero span of their code.
+    /// Shape <see cref="ElementShape"/>. Weights need the current weight; their spans come from the last forward pass
+    /// over the same weight storage when there was one (the training loop asks right after the forward pass, and
+    /// <see cref="ClampFractionalBits"/>, run after every optimizer step, drops that cache).
+    /// </summary>
+    public Tensor ElementBits(Tensor? weight = null)
+    {
+        var bits = Tensor.Uninitialized(_elementShape);
+        var b = bits.Storage;
+        if (Role == HgqRole.Weight)
+        {
+            if (weight is null) throw new ArgumentNullException(nameof(weight), "weight bits depend on the weight");
+            if (_cachedSpans is not null && ReferenceEquals(_cachedWeight, weight.Storage) && weight.IsContiguous)
+                _cachedSpans.CopyTo(b, 0);
+            else
+            {
+                var codes = WeightCodes(weight.Detach());
+                for (int e = 0; e < ElementSize; e++) b[e] = FixedPoint.NonZeroSpan(codes[e]);
+            }
+        }
+        else
+        {
+            var formats = Formats();
+            for (int g = 0; g < Groups; g++) b.AsSpan(g * GroupSpan, GroupSpan).Fill(formats[g].Width);
+        }
+        var f = FractionalBits;
+        return Graph.Record("hgq_bits", bits, [f], g =>
+        {
+            var gb = g.Contiguous().Span;
+            var df = new float[Groups];
+            if (GroupSpan == 1)
+            {
+                for (int e = 0; e < ElementSize; e++) df[e] = b[e] > 0 ? gb[e] : 0f;
+            }
+            else
+            {
+                for (int e = 0; e < ElementSize; e++)
+                    if (b[e] > 0) df[e / GroupSpan] += gb[e];
+            }
+            GradientSink.Write(f, buffer => df.CopyTo(buffer, 0));
+        });
+    }
+
+    /// <summary>Integer bit counts per element (the exact counterpart of <see cref="ElementBits"/>).</summary>
+    public int[] ElementBitCounts(Tensor? weight = null)
+    {
+        var result = new int[ElementSize];
+        if (Role == HgqRole.Weight)
+        {
+            if (weight is null) throw new ArgumentNullException(nameof(weight), "weight bits depend on the weight");
+            var codes = WeightCodes(weight);
+            for (int e = 0; e < ElementSize; e++) result[e] = FixedPoint.NonZeroSpan(codes[e]);
+            return result;
+        }
+        var formats = Formats();
+        for (int e = 0; e < ElementSize; e++) result[e] = formats[e / GroupSpan].Width;
+        return result;
+    }
+
+    /// <summary>Keeps f inside [min, max] after an optimizer step (the forward clamps anyway; this stops drift).</summary>
+    public void ClampFractionalBits()
+    {
+        _cachedWeight = null; // called after every optimizer step: weights have moved
+
+        var f = FractionalBits.Span;
+        for (int g = 0; g < f.Length; g++) f[g] = Math.Clamp(f[g], Config.MinFractionalBits - 0.49f, Config.MaxFractionalBits + 0.49f);
+    }
+
+    private static float QuantizeOne(float v, int e, ElementParameters p, RoundingMode rounding, OverflowMode overflow, out bool clipped)
+    {
+        clipped = false;
+        float y = v * p.Scale[e];
+        // Fast exact path in float: scaling by 2^f, floor and y - floor(y) are exact unless y left float's range.
+        if (float.IsFinite(y) && (y != 0f || v == 0f))
+        {
+            float floor = MathF.Floor(y);
+            float r = rounding switch
+            {
+                RoundingMode.Truncate => floor,
+                RoundingMode.RoundHalfUp => y - floor >= 0.5f ? floor + 1f : floor,
+                _ => MathF.Round(y, MidpointRounding.ToEven),
+            };
+            if (r >= p.Low[e] && r <= p.High[e]) return r * p.Inverse[e];
+            if (overflow != OverflowMode.Wrap)
+            {
+                clipped = true;
+                return (r > p.High[e] ? p.High[e] : p.Low[e]) * p.Inverse[e];
+            }
+        }
+        var format = p.Formats[e / p.Span];
+        long code = FixedPoint.Code(v, format, rounding, overflow);
+        if (overflow != OverflowMode.Wrap)
+        {
+            double r = FixedPoint.Round(Math.ScaleB((double)v, format.FractionalBits), rounding);
+            clipped = r > p.High[e] || r < p.Low[e];
+        }
+        return (float)Math.ScaleB((double)code, -format.FractionalBits);
+    }
+
+    /// <summary>
+    /// The per-element weight path in one pass (the hot case: every step, every weight): each weight's format from
+    /// its own value, its code, its value and its non-zero span, without materialising per-element formats.
+    /// Weights never overflow (their range is themselves), so no entry is clipped. Same results as the general path.
+    /// </summary>
+    private void QuantizeWeightElements(float[] xs, int xo, float[] ys)
+    {
+        var spans = _cachedSpans ??= new float[ElementSize];
+        float[] fs = FractionalBits.Contiguous().Storage;
+        int fo = FractionalBits.Offset;
+        int lowF = Config.MinFractionalBits, highF = Config.MaxFractionalBits;
+        var rounding = Config.Rounding;
+        var overflow = Config.Overflow;
+        BatchParallel.For(ElementSize, BatchParallel.ChunksFor(ElementSize, ElementsPerChunk), (_, start, end) =>
+        {
+            for (int e = start; e < end; e++)
+            {
+                float v = xs[xo + e];
+                // Same rounding of f as RoundedFractionalBits (in double: f + 0.5f in float can round up).
+                int fi = (int)Math.Clamp(Math.Floor((double)fs[fo + e] + 0.5), lowF, highF);
+                var format = SingleValueFormat(v, fi);
+                int frac = format.FractionalBits;
+                float scaled = v * Pow2.Float(frac);
+                float r;
+                if (float.IsFinite(scaled) && (scaled != 0f || v == 0f))
+                {
+                    float floor = MathF.Floor(scaled);
+                    r = rounding switch
+                    {
+                        RoundingMode.Truncate => floor,
+                        RoundingMode.RoundHalfUp => scaled - floor >= 0.5f ? floor + 1f : floor,
+                        _ => MathF.Round(scaled, MidpointRounding.ToEven),
+                    };
+                    if (r > format.MaxCode || r < format.LowestCode(overflow)) r = FixedPoint.Code(v, format, rounding, overflow);
+                }
+                else r = FixedPoint.Code(v, format, rounding, overflow);
+                ys[e] = r * Pow2.Float(-frac);
+                spans[e] = FixedPoint.NonZeroSpan((long)r);
+            }
+        });
+        _cachedWeight = xo == 0 ? xs : null;
+    }
+
+    /// <summary>Non-zero spans of the weight codes just computed, for <see cref="ElementBits"/> in the same step.</summary>
+    private void CacheSpans(Tensor weight, float[] quantized, ElementParameters p)
+    {
+        var spans = _cachedSpans ??= new float[ElementSize];
+        for (int e = 0; e < ElementSize; e++)
+        {
+            long code = (long)(quantized[e] * p.Scale[e]); // exact: y = m 2^-f with |m| < 2^24
+            spans[e] = FixedPoint.NonZeroSpan(code);
+        }
+        _cachedWeight = weight.Offset == 0 ? weight.Storage : null;
+    }
+
+    private int CheckShape(Tensor x, bool batched)
+    {
+        var shape = x.Shape;
+        int skip = batched ? 1 : 0;
+        bool ok = shape.Length == _elementShape.Length + skip;
+        for (int d = 0; ok && d < _elementShape.Length; d++) ok = shape[d + skip] == _elementShape[d];
+        if (!ok)
+            throw new ArgumentException($"HGQ {Role.ToString().ToLowerInvariant()} quantizer for elements {ShapeUtil.Format(_elementShape)} got a tensor {ShapeUtil.Format(shape)}");
+        return batched ? shape[0] : 1;
+    }
+
+    private void Observe(Tensor x, int batch)
+    {
+        var xs = x.Span;
+        var lo = RangeMin!.Span;
+        var hi = RangeMax!.Span;
+        if (_rangesEmpty)
+        {
+            lo.Fill(float.PositiveInfinity);
+            hi.Fill(float.NegativeInfinity);
+            _rangesEmpty = false;
+        }
+        for (int n = 0; n < batch; n++)
+        {
+            var sample = xs.Slice(n * ElementSize, ElementSize);
+            if (GroupSpan == 1)
+            {
+                for (int e = 0; e < ElementSize; e++)
+                {
+                    float v = sample[e];
+                    if (v < lo[e]) lo[e] = v;
+                    if (v > hi[e]) hi[e] = v;
+                }
+                continue;
+            }
+            for (int e = 0; e < ElementSize; e++)
+            {
+                float v = sample[e];
+                int g = e / GroupSpan;
+                if (v < lo[g]) lo[g] = v;
+                if (v > hi[g]) hi[g] = v;
+            }
+        }
+    }
+
+    /// <summary>Per-element scale 2^f, inverse 2^-f and the code interval that passes overflow handling untouched.</summary>
+    private sealed class ElementParameters
+    {
+        public required float[] Scale { get; init; }
+        public required float[] Inverse { get; init; }
+        public required float[] Low { get; init; }
+        public required float[] High { get; init; }
+        public required FixedPointFormat[] Formats { get; init; }
+        public required int Span { get; init; }
+
+        public static ElementParameters From(FixedPointFormat[] formats, int span, OverflowMode overflow)
+        {
+            int n = formats.Length * span;
+            var p = new ElementParameters { Scale = new float[n], Inverse = new float[n], Low = new float[n], High = new float[n], Formats = formats, Span = span };
+            for (int g = 0; g < formats.Length; g++)
+            {
+                float scale = Pow2.Float(formats[g].FractionalBits), inverse = Pow2.Float(-formats[g].FractionalBits);
+                float low = formats[g].LowestCode(overflow), high = formats[g].MaxCode;
+                int start = g * span;
+                if (span == 1)
+                {
+                    p.Scale[start] = scale; p.Inverse[start] = inverse; p.Low[start] = low; p.High[start] = high;
+                    continue;
+                }
+                p.Scale.AsSpan(start, span).Fill(scale);
+                p.Inverse.AsSpan(start, span).Fill(inverse);
+                p.Low.AsSpan(start, span).Fill(low);
+                p.High.AsSpan(start, span).Fill(high);
+            }
+            return p;
+        }
+    }
+}
