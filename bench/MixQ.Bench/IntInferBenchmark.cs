@@ -32,7 +32,7 @@ internal static class IntInferBenchmark
         var test = DataRegistry.Load(data, new DataOptions(), _ => { }).Test.Limit(samples);
         int n = test.Count;
         var x = test.Features;
-        Console.WriteLine($"{spec.Name} ({plan.Method}), {n} samples of {test.Name}, {Environment.ProcessorCount} threads, int8 GEMM path {Int8Dot.Path}");
+        Console.WriteLine($"{spec.Name} ({plan.Method}), {n} samples of {test.Name}, {Environment.ProcessorCount} threads, int8 GEMM path {Int8Gemm.Path}");
         Console.WriteLine("| engine | samples/s | ms per 256 |");
         Console.WriteLine("|---|---:|---:|");
 
