@@ -12,9 +12,10 @@ namespace MixQ.Bench;
 
 /// <summary>
 /// Inference speed of the integer engine against the float engine on the same model and test batch:
-/// `MixQ.Bench intinfer --checkpoint Q [--float F] [--data mnist] [--samples 10000] [--repeats 3]`.
-/// Rows: integer engine (int8 SIMD GEMM: AVX-VNNI/AVX2), integer engine forced onto its exact 64-bit path,
-/// the fake-quantized model (float engine with quantizers), and with --float the float checkpoint itself.
+/// `MixQ.Bench intinfer --checkpoint Q [--float F] [--data mnist] [--samples 10000] [--repeats 3] [--wide-samples 2000] [--check]`.
+/// Rows: integer engine (byte tensors, int8 GEMM: AVX-VNNI/AVX2), integer engine forced onto its exact 64-bit path
+/// (on the first --wide-samples), the fake-quantized model (float engine with quantizers), and with --float the float
+/// checkpoint itself. --check first compares the two integer paths' logits on every sample.
 /// Each figure is the best of the repeats after one warm-up pass, over the same inputs, batch 256.
 /// </summary>
 internal static class IntInferBenchmark
@@ -39,7 +40,16 @@ internal static class IntInferBenchmark
         var simd = new IntegerEngine(integer);
         Report($"integer (int8 SIMD, {simd.SimdLayers} of {integer.Layers.Count(l => l is IntDense or IntConv2d)} matrix layers)", n, repeats, () => simd.Predict(x, n));
         var wide = new IntegerEngine(integer, simd: false);
-        Report("integer (exact 64-bit path)", n, repeats, () => wide.Predict(x, n));
+        if (args.Contains("--check"))
+        {
+            // Exactness on real data: the int8 path's logits against the 64-bit reference path, every sample.
+            bool same = simd.Logits(x, n).AsSpan().SequenceEqual(wide.Logits(x, n));
+            Console.WriteLine($"logits of the int8 path and the 64-bit path on all {n} samples: {(same ? "identical" : "DIFFERENT")}");
+            if (!same) return 1;
+        }
+        // The 64-bit path is slow; time it on a prefix so a run stays short.
+        int wideN = Math.Min(n, int.Parse(Arg("--wide-samples") ?? "2000"));
+        Report($"integer (exact 64-bit path, {wideN} samples)", wideN, repeats, () => wide.Predict(x.AsSpan(0, wideN * test.SampleSize), wideN));
         Report("float engine, fake-quantized model", n, repeats, () => Forward(fake, x, n, test.SampleShape));
         if (Arg("--float") is { } floatPath)
         {
