@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace MixQ.Quantization.Integer;
 
@@ -103,16 +104,21 @@ internal sealed class Int8Pipeline
         {
             int pixels = _shapes[l + 1][1] * _shapes[l + 1][2];
             var c = ws.Ints(pixels * ldc);
+            int rowBytes = Round4(m.Depth + 7);
             for (int n = 0; n < count; n++)
             {
-                var cols = Im2Col(conv, x, n, _shapes[l], _shapes[l + 1], _zeroPoints[l], m.RowBytes, ws);
-                Int8Gemm.Gemm(_isa, cols, pixels, m.RowBytes, m.Packed, m.Columns, m.Depth, c, ldc);
+                var cols = Im2Col(conv, x, n, _shapes[l], _shapes[l + 1], _zeroPoints[l], rowBytes, ws);
+                Int8Gemm.Gemm(_isa, cols, pixels, rowBytes, m.Packed, m.Columns, m.Depth, c, ldc);
                 // GEMM rows are pixels, columns channels; the tensor is [channel, pixel].
+                if (bytes is not null)
+                {
+                    epilogue!.ToBytesTransposed(c, ldc, pixels, bytes.AsSpan(n * outStride), pixels, zp);
+                    continue;
+                }
                 for (int p = 0; p < pixels; p++)
                 {
                     var row = c.AsSpan(p * ldc, ldc);
-                    if (bytes is not null) epilogue!.ToBytes(row, bytes.AsSpan(n * outStride + p), pixels, zp);
-                    else if (epilogue is not null) epilogue.ToLongs(row, longs.AsSpan(n * outSize + p), pixels);
+                    if (epilogue is not null) epilogue.ToLongs(row, longs.AsSpan(n * outSize + p), pixels);
                     else
                         for (int j = 0; j < m.Columns; j++) longs![n * outSize + j * pixels + p] = row[j] + m.Addend[j];
                 }
@@ -136,9 +142,10 @@ internal sealed class Int8Pipeline
 
     /// <summary>
     /// The im2col matrix of sample n: row p (output pixel) holds the window's bytes in the weight rows' [c, kh, kw]
-    /// order, rowBytes apart. Padded inputs are first copied into a border of zero-point bytes (code 0), so every
-    /// window row is one contiguous run, copied 8 bytes at a time (the overshoot is overwritten by the next run or
-    /// lands in the row's padding, which meets zero weights).
+    /// order, rowBytes (at least depth + 7) apart. Padded inputs are first copied into a border of zero-point bytes
+    /// (code 0), so every window row is one contiguous run, copied 8 bytes at a time. Runs are written in ascending
+    /// order within a pixel's row, so a run's overshoot is overwritten by the next run or lands in the 7 bytes of
+    /// slack, which the GEMM never reads.
     /// </summary>
     private static byte[] Im2Col(IntConv2d conv, Activations x, int n, int[] inShape, int[] outShape, int zp, int rowBytes, Workspace ws)
     {
@@ -164,17 +171,19 @@ internal sealed class Int8Pipeline
         ref byte src = ref source[origin];
         ref byte dst = ref cols[0];
         for (int oy = 0; oy < oh; oy++)
-            for (int ox = 0; ox < ow; ox++)
-            {
-                int at = (oy * ow + ox) * rowBytes;
-                for (int c = 0; c < channels; c++)
-                    for (int ki = 0; ki < k; ki++, at += k)
-                    {
-                        int from = (c * ph + oy * s + ki) * pw + ox * s;
-                        for (int b = 0; b < k; b += 8)
-                            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, at + b), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, from + b)));
-                    }
-            }
+            for (int c = 0; c < channels; c++)
+                for (int ki = 0; ki < k; ki++)
+                {
+                    ref byte from = ref Unsafe.Add(ref src, (c * ph + oy * s + ki) * pw);
+                    ref byte to = ref Unsafe.Add(ref dst, oy * ow * rowBytes + (c * k + ki) * k);
+                    if (k <= 8)
+                        for (int ox = 0; ox < ow; ox++)
+                            Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, ox * rowBytes), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref from, ox * s)));
+                    else
+                        for (int ox = 0; ox < ow; ox++)
+                            for (int b = 0; b < k; b += 8)
+                                Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, ox * rowBytes + b), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref from, ox * s + b)));
+                }
         return cols;
     }
 
@@ -184,6 +193,11 @@ internal sealed class Int8Pipeline
         int outStride = Round4(channels * oh * ow), slot = 1 - x.Slot;
         var src = x.Bytes!;
         var y = ws.Bytes(slot, count * outStride);
+        if (p.Padding == 0)
+        {
+            MaxPoolUnpadded(p.KernelSize, p.Stride, src, x.Stride, count, channels, h, w, oh, ow, y, outStride);
+            return new Activations(y, outStride, slot, null);
+        }
         for (int n = 0; n < count; n++)
             for (int ch = 0; ch < channels; ch++)
             {
@@ -207,6 +221,51 @@ internal sealed class Int8Pipeline
                     }
             }
         return new Activations(y, outStride, slot, null);
+    }
+
+    /// <summary>Max pooling without padding: every window lies inside the plane, so no bounds checks.</summary>
+    private static void MaxPoolUnpadded(int k, int stride, byte[] source, int inStride, int count, int channels, int h, int w, int oh, int ow, byte[] y, int outStride)
+    {
+        if (count == 0) return;
+        ref byte src = ref source[0];
+        ref byte dst = ref y[0];
+        if (k == 2 && stride == 2 && Vector256.IsHardwareAccelerated)
+        {
+            // 16 outputs at a time: the max of two rows' 32 bytes, then of each byte pair (as 16-bit lanes). Chunks
+            // are written in ascending order, so a chunk's overshoot past a row is rewritten by the next chunk or row,
+            // or lands in the tensor's stride padding or the workspace slack; reads past a row stay in the buffer.
+            var low = Vector256.Create((ushort)0xFF);
+            for (int n = 0; n < count; n++)
+                for (int ch = 0; ch < channels; ch++)
+                {
+                    ref byte plane = ref Unsafe.Add(ref src, n * inStride + ch * h * w);
+                    ref byte outPlane = ref Unsafe.Add(ref dst, n * outStride + ch * oh * ow);
+                    for (int oy = 0; oy < oh; oy++)
+                        for (int ox = 0; ox < ow; ox += 16)
+                        {
+                            ref byte top = ref Unsafe.Add(ref plane, 2 * oy * w + 2 * ox);
+                            var rows = Vector256.Max(Vector256.LoadUnsafe(ref top), Vector256.LoadUnsafe(ref Unsafe.Add(ref top, w))).AsUInt16();
+                            var pairs = Vector256.Max(rows & low, Vector256.ShiftRightLogical(rows, 8));
+                            Vector128.Narrow(pairs.GetLower(), pairs.GetUpper()).StoreUnsafe(ref Unsafe.Add(ref outPlane, oy * ow + ox));
+                        }
+                }
+            return;
+        }
+        for (int n = 0; n < count; n++)
+            for (int ch = 0; ch < channels; ch++)
+            {
+                ref byte plane = ref Unsafe.Add(ref src, n * inStride + ch * h * w);
+                ref byte outPlane = ref Unsafe.Add(ref dst, n * outStride + ch * oh * ow);
+                for (int oy = 0; oy < oh; oy++)
+                    for (int ox = 0; ox < ow; ox++)
+                    {
+                        ref byte window = ref Unsafe.Add(ref plane, oy * stride * w + ox * stride);
+                        int best = 0;
+                        for (int ki = 0; ki < k; ki++)
+                            for (int kj = 0; kj < k; kj++) best = Math.Max(best, Unsafe.Add(ref window, ki * w + kj));
+                        Unsafe.Add(ref outPlane, oy * ow + ox) = (byte)best;
+                    }
+            }
     }
 
     private Activations ToBytes(Activations x, int tensor, int count, Workspace ws)

@@ -34,9 +34,6 @@ internal sealed class PackedMatrix
     /// <summary>int32 stride of a GEMM output row.</summary>
     public int Ldc => Int8Gemm.PaddedColumns(Columns);
 
-    /// <summary>Bytes of an activation row the GEMM reads (depth rounded up to 4).</summary>
-    public int RowBytes => Int8Gemm.Groups(Depth) * 4;
-
     /// <summary>The packed matrix, or null when some sum could leave int32 or a multiplicand is not a signed byte.</summary>
     public static PackedMatrix? TryCreate(IntegerWeights weights, long[] bias, ActivationCodes input, int zeroPoint)
     {

@@ -89,6 +89,60 @@ internal sealed class RequantizeEpilogue
         for (; j < Columns; j++) dest[j * stride] = (byte)(Scalar(c, j) + zeroPoint);
     }
 
+    /// <summary>
+    /// <see cref="ToBytes"/> for a block of GEMM rows whose outputs are transposed (a convolution: GEMM row p = pixel,
+    /// column j = channel, tensor [channel, pixel]): dest[j * stride + p] = code of c[p * ldc + j] + zeroPoint for
+    /// p &lt; rows. Eight pixels x eight channels are requantized into a 64-byte tile and transposed with one vpermb.
+    /// </summary>
+    public void ToBytesTransposed(ReadOnlySpan<int> c, int ldc, int rows, Span<byte> dest, int stride, int zeroPoint, bool vector = true)
+    {
+        if (rows == 0) return;
+        if (stride < rows || c.Length < (long)(rows - 1) * ldc + Int8Gemm.PaddedColumns(Columns) || dest.Length < (long)(Columns - 1) * stride + rows)
+            throw new ArgumentException("block or destination too short");
+        int p = 0;
+        if (vector && Vectorized && Avx512Vbmi.IsSupported && rows >= 8)
+        {
+            var zp = Vector512.Create((long)zeroPoint);
+            var lo = Vector512.Create(Min);
+            var hi = Vector512.Create(Max);
+            Span<ulong> tile = stackalloc ulong[8];
+            ref ulong t0 = ref MemoryMarshal.GetReference(tile);
+            ref byte d = ref MemoryMarshal.GetReference(dest);
+            ref int c0 = ref MemoryMarshal.GetReference(c);
+            int blocks = rows / 8 * 8;
+            for (int j = 0; j < Columns; j += 8)
+            {
+                // This column chunk's parameters stay in registers across all pixels.
+                var addend = Vector256.LoadUnsafe(ref _addend[0], (nuint)j);
+                var multiplier = Vector512.LoadUnsafe(ref _multiplier[0], (nuint)j);
+                var offset = Vector512.LoadUnsafe(ref _offset[0], (nuint)j);
+                var round = Vector512.LoadUnsafe(ref _round[0], (nuint)j);
+                var negative = Vector512.LoadUnsafe(ref _negative[0], (nuint)j);
+                var shift = Vector512.LoadUnsafe(ref _shift[0], (nuint)j);
+                int valid = Math.Min(8, Columns - j);
+                for (int q = 0; q < blocks; q += 8)
+                {
+                    for (int t = 0; t < 8; t++)
+                    {
+                        var acc = Vector256.LoadUnsafe(ref c0, (nuint)((q + t) * ldc + j)) + addend;
+                        var prod = Avx512F.ConvertToVector512Int64(acc) * multiplier + offset;
+                        var code = Avx512F.ShiftRightArithmeticVariable(prod + round + (Vector512.ShiftRightArithmetic(prod, 63) & negative), shift);
+                        Unsafe.Add(ref t0, t) = Avx512F.ConvertToVector128Byte(Vector512.Min(Vector512.Max(code, lo), hi) + zp).AsUInt64().ToScalar();
+                    }
+                    // tile byte 8t + i = channel j + i of pixel q + t; after the permutation byte 8i + t.
+                    Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref Unsafe.As<ulong, byte>(ref t0)), TransposeIndex)
+                        .StoreUnsafe(ref Unsafe.As<ulong, byte>(ref t0));
+                    for (int i = 0; i < valid; i++)
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, (j + i) * stride + q), Unsafe.Add(ref t0, i));
+                }
+            }
+            p = blocks;
+        }
+        for (; p < rows; p++) ToBytes(c[(p * ldc)..], dest[p..], stride, zeroPoint, vector);
+    }
+
+    private static readonly Vector512<byte> TransposeIndex = Vector512.Create(Enumerable.Range(0, 64).Select(k => (byte)(k % 8 * 8 + k / 8)).ToArray());
+
     /// <summary>dest[j * stride] = code[j] for j &lt; Columns.</summary>
     public void ToLongs(ReadOnlySpan<int> c, Span<long> dest, int stride, bool vector = true)
     {
