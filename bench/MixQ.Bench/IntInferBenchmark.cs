@@ -12,9 +12,10 @@ namespace MixQ.Bench;
 
 /// <summary>
 /// Inference speed of the integer engine against the float engine on the same model and test batch:
-/// `MixQ.Bench intinfer --checkpoint Q [--float F] [--data mnist] [--samples 10000] [--repeats 3]`.
-/// Rows: integer engine (int8 SIMD GEMM: AVX-VNNI/AVX2), integer engine forced onto its exact 64-bit path,
-/// the fake-quantized model (float engine with quantizers), and with --float the float checkpoint itself.
+/// `MixQ.Bench intinfer --checkpoint Q [--float F] [--data mnist] [--samples 10000] [--repeats 3] [--wide-samples 2000] [--check]`.
+/// Rows: integer engine (byte tensors, int8 GEMM: AVX-VNNI/AVX2), integer engine forced onto its exact 64-bit path
+/// (on the first --wide-samples), the fake-quantized model (float engine with quantizers), and with --float the float
+/// checkpoint itself. --check first compares the two integer paths' logits on every sample.
 /// Each figure is the best of the repeats after one warm-up pass, over the same inputs, batch 256.
 /// </summary>
 internal static class IntInferBenchmark
@@ -32,14 +33,23 @@ internal static class IntInferBenchmark
         var test = DataRegistry.Load(data, new DataOptions(), _ => { }).Test.Limit(samples);
         int n = test.Count;
         var x = test.Features;
-        Console.WriteLine($"{spec.Name} ({plan.Method}), {n} samples of {test.Name}, {Environment.ProcessorCount} threads, int8 GEMM path {Int8Dot.Path}");
+        Console.WriteLine($"{spec.Name} ({plan.Method}), {n} samples of {test.Name}, {Environment.ProcessorCount} threads, int8 GEMM path {Int8Gemm.Path}");
         Console.WriteLine("| engine | samples/s | ms per 256 |");
         Console.WriteLine("|---|---:|---:|");
 
         var simd = new IntegerEngine(integer);
         Report($"integer (int8 SIMD, {simd.SimdLayers} of {integer.Layers.Count(l => l is IntDense or IntConv2d)} matrix layers)", n, repeats, () => simd.Predict(x, n));
         var wide = new IntegerEngine(integer, simd: false);
-        Report("integer (exact 64-bit path)", n, repeats, () => wide.Predict(x, n));
+        if (args.Contains("--check"))
+        {
+            // Exactness on real data: the int8 path's logits against the 64-bit reference path, every sample.
+            bool same = simd.Logits(x, n).AsSpan().SequenceEqual(wide.Logits(x, n));
+            Console.WriteLine($"logits of the int8 path and the 64-bit path on all {n} samples: {(same ? "identical" : "DIFFERENT")}");
+            if (!same) return 1;
+        }
+        // The 64-bit path is slow; time it on a prefix so a run stays short.
+        int wideN = Math.Min(n, int.Parse(Arg("--wide-samples") ?? "2000"));
+        Report($"integer (exact 64-bit path, {wideN} samples)", wideN, repeats, () => wide.Predict(x.AsSpan(0, wideN * test.SampleSize), wideN));
         Report("float engine, fake-quantized model", n, repeats, () => Forward(fake, x, n, test.SampleShape));
         if (Arg("--float") is { } floatPath)
         {

@@ -24,7 +24,7 @@ internal static class IntegerEval
         double seconds = clock.Elapsed.TotalSeconds;
         int correct = predictions.Where((p, i) => p == test.Labels[i]).Count();
         double accuracy = test.Count == 0 ? double.NaN : (double)correct / test.Count;
-        Console.WriteLine($"{model.ModelName} ({model.Method}, integer engine, {Int8Dot.Path}) on {test.Name}: test accuracy {accuracy:P2} " +
+        Console.WriteLine($"{model.ModelName} ({model.Method}, integer engine, {Int8Gemm.Path}) on {test.Name}: test accuracy {accuracy:P2} " +
                           $"({test.Count} samples, {test.Count / seconds:F0} samples/s)");
         var result = new JsonObject
         {
