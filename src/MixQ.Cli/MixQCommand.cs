@@ -13,6 +13,7 @@ public static class MixQCommand
         EvalCommand.Build(),
         QuantizeCommand.Build(),
         PlanCommand.Build(),
+        CalibrateCommand.Build(),
     };
 
     /// <summary>

@@ -1,0 +1,53 @@
+using MixQ.Quantization.NumberSystems;
+
+namespace MixQ.Hardware.Cost;
+
+/// <summary>
+/// The structural quantities each block's LUT count is taken to be linear in (docs/cost-model.md); the same functions
+/// serve the least-squares fit on the calibration table and the model's predictions, so they cannot drift apart.
+/// </summary>
+internal static class CostFeatures
+{
+    /// <summary>Generic m x a array multiplier: partial-product bits m*a, operand bits m + a, a constant.</summary>
+    public static double[] FixedLut(int m, int a) => [m * a, m + a, 1];
+
+    /// <summary>PoT runtime: a log-shifter of width W = a + J with ceil(log2(J + 2)) stages, a W+1-bit negate.</summary>
+    public static double[] PotRuntime(int m, int a)
+    {
+        int j = IntegerLevels.MaxShift(NumberFormat.PowerOfTwo(m));
+        int w = a + j;
+        return [w * Stages(j + 1), w, 1];
+    }
+
+    /// <summary>SP2 runtime: two log-shifters (m1 and m2 select bits) of width W = a + J + 1, a W-bit adder and a negate.</summary>
+    public static double[] Sp2Runtime(int m, int a)
+    {
+        var split = NumberFormat.Sp2(m).Sp2Split;
+        int w = a + split.FirstMaxExponent + 1;
+        return [w * (split.FirstBits + split.SecondBits), w, 1];
+    }
+
+    /// <summary>CSD shift-add constant multiply: (digits - 1) adders, each as wide as the product.</summary>
+    public static double[] Constant(long magnitude, int a)
+    {
+        int adders = Math.Max(0, Csd.Weight(magnitude) - 1);
+        int width = a + (64 - (int)ulong.LeadingZeroCount((ulong)magnitude));
+        return [adders * width, adders];
+    }
+
+    /// <summary>n-bit adder or accumulator: n, a constant.</summary>
+    public static double[] Linear(int n) => [n, 1];
+
+    /// <summary>Correction adders of a packed DSP: (lanes - 1) lanes of S = m + a bits.</summary>
+    public static double[] PackedCorrection(int lanes, int m, int a) => [(lanes - 1) * (m + a)];
+
+    /// <summary>Stages of a logarithmic shifter selecting among <paramref name="positions"/> shifts.</summary>
+    public static int Stages(int positions) => positions <= 1 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(positions - 1));
+
+    public static double Dot(double[] x, double[] c)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++) s += x[i] * c[i];
+        return s;
+    }
+}

@@ -1,0 +1,231 @@
+using MixQ.Hardware.Devices;
+using MixQ.Hardware.Synthesis;
+using MixQ.Quantization.NumberSystems;
+
+namespace MixQ.Hardware.Cost;
+
+/// <summary>
+/// Resource cost of the arithmetic MixQ's hardware is built from, per multiply kind and weight binding, with adders,
+/// adder trees and accumulators. LUT figures are linear in a few structural quantities per block kind
+/// (<see cref="CostFeatures"/>) with coefficients fitted by least squares to the yosys calibration table; the
+/// residual per block is <see cref="Residuals"/> (docs/cost-model.md). DSP counts follow from the packing rules of
+/// <see cref="DspPacking"/>. Flip-flops are counted structurally (pipeline registers), not calibrated.
+/// </summary>
+public sealed class CostModel
+{
+    private static readonly Lazy<CostModel> DefaultModel = new(() => new CostModel(CalibrationTable.Default));
+
+    private readonly double[] _fixedLut;
+    private readonly double[] _pot;
+    private readonly double[] _sp2;
+    private readonly double[] _constant;
+    private readonly double[] _adder;
+    private readonly double[] _accumulator;
+    private readonly double[] _packed;
+
+    public CostModel(CalibrationTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        Table = table;
+        _fixedLut = FitKind(BlockKind.FixedLutMultiplier, e => CostFeatures.FixedLut(e.WeightBits, e.ActBits));
+        _pot = FitKind(BlockKind.PotRuntimeMultiplier, e => CostFeatures.PotRuntime(e.WeightBits, e.ActBits));
+        _sp2 = FitKind(BlockKind.Sp2RuntimeMultiplier, e => CostFeatures.Sp2Runtime(e.WeightBits, e.ActBits));
+        _constant = FitKind(BlockKind.ConstantMultipliers, ConstantBlockFeatures, e => e.Scheme != "pot");
+        _adder = FitKind(BlockKind.Adder, e => CostFeatures.Linear(e.Width));
+        _accumulator = FitKind(BlockKind.Accumulator, e => CostFeatures.Linear(e.Width));
+        _packed = FitKind(BlockKind.PackedDsp, e => CostFeatures.PackedCorrection(e.Count, e.WeightBits, e.ActBits));
+    }
+
+    /// <summary>The model fitted to the table shipped with MixQ.</summary>
+    public static CostModel Default => DefaultModel.Value;
+
+    public CalibrationTable Table { get; }
+
+    /// <summary>Inputs each adder tree of a GEMM core sums per cycle (the tile depth along a row). Design choice.</summary>
+    public int TreeInputs { get; init; } = 16;
+
+    /// <summary>Longest row (dot-product length) an accumulator must hold without overflow (ResNet-18: 512 x 3 x 3).</summary>
+    public long MaxRowLength { get; init; } = 4608;
+
+    /// <summary>Controller, address generators and memory interface of one GEMM core, in LUTs. Design choice, not calibrated.</summary>
+    public double CoreControlLuts { get; init; } = 600;
+
+    /// <summary>Flip-flops of the same control logic. Design choice, not calibrated.</summary>
+    public double CoreControlFlipFlops { get; init; } = 600;
+
+    /// <summary>Whether narrow fixed-point products are packed two or four to a DSP slice (off: one product per slice).</summary>
+    public bool PackDsp { get; init; } = true;
+
+    /// <summary>Products one DSP slice computes per cycle under this model (<see cref="DspPacking.ProductsPerDsp"/>, or 1 without packing).</summary>
+    public int ProductsPerDsp(int weightBits, int actBits, DspKind dsp) => PackDsp ? DspPacking.ProductsPerDsp(weightBits, actBits, dsp) : 1;
+
+    /// <summary>The multiplier a format gets by default: fixed point on DSPs, PoT and SP2 on LUTs.</summary>
+    public static MultiplierKind DefaultKind(NumberFormat format) => format.Scheme switch
+    {
+        QuantScheme.Fixed => MultiplierKind.FixedDsp,
+        QuantScheme.PowerOfTwo => MultiplierKind.PotLut,
+        _ => MultiplierKind.Sp2Lut,
+    };
+
+    /// <summary>Whether <paramref name="kind"/> uses DSP slices.</summary>
+    public static bool UsesDsp(MultiplierKind kind) => kind == MultiplierKind.FixedDsp;
+
+    /// <summary>Signed bits of an m-bit weight times an unsigned a-bit activation on the format's integer grid.</summary>
+    public static int ProductBits(NumberFormat weight, int actBits) => actBits + IntegerLevels.MagnitudeBits(weight) + 1;
+
+    /// <summary>Accumulator width for sums of <paramref name="terms"/> products of <paramref name="productBits"/> bits (methods.md §5).</summary>
+    public static int AccumulatorBits(int productBits, long terms) => productBits + (terms <= 1 ? 0 : (int)Math.Ceiling(Math.Log2(terms)));
+
+    public Resources Adder(int bits) => Resources.Lut(Math.Max(0, CostFeatures.Dot(CostFeatures.Linear(bits), _adder)));
+
+    /// <summary>A balanced tree over <paramref name="inputs"/> signed <paramref name="bits"/>-bit values, one bit wider per level (same shape as the calibration block).</summary>
+    public Resources AdderTree(int inputs, int bits)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
+        var widths = Enumerable.Repeat(bits, inputs).ToList();
+        var total = Resources.Zero;
+        while (widths.Count > 1)
+        {
+            var next = new List<int>();
+            for (int i = 0; i < widths.Count; i += 2)
+            {
+                if (i + 1 == widths.Count)
+                {
+                    next.Add(widths[i]);
+                    continue;
+                }
+                total += Adder(Math.Max(widths[i], widths[i + 1]));
+                next.Add(Math.Max(widths[i], widths[i + 1]) + 1);
+            }
+            widths = next;
+        }
+        return total;
+    }
+
+    /// <summary>A registered accumulator of <paramref name="bits"/> bits.</summary>
+    public Resources Accumulator(int bits) =>
+        new(Math.Max(0, CostFeatures.Dot(CostFeatures.Linear(bits), _accumulator)), bits, 0, 0);
+
+    /// <summary>
+    /// One product of <paramref name="weight"/> times an unsigned <paramref name="actBits"/>-bit activation, built as
+    /// <paramref name="kind"/>. Runtime weights: a generic multiplier, barrel shifter(s), or a (packed) DSP slice.
+    /// Constant weights: the mean over the format's non-zero levels of the CSD shift-add cost (use
+    /// <see cref="ConstantMultiplier"/> for one known weight); fixed point on DSP costs the same slice share either way.
+    /// </summary>
+    public Resources Multiplier(NumberFormat weight, int actBits, MultiplierKind kind, WeightBinding binding, DspKind dsp = DspKind.DSP48E1)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        CheckActBits(actBits);
+        if (kind == MultiplierKind.FixedDsp)
+        {
+            int lanes = ProductsPerDsp(weight.Bits, actBits, dsp);
+            double correction = lanes == 1 ? 0 : CostFeatures.Dot(CostFeatures.PackedCorrection(lanes, weight.Bits, actBits), _packed);
+            return new Resources(correction / lanes, 0, 1.0 / lanes, 0);
+        }
+        if (binding == WeightBinding.Constant)
+        {
+            var format = kind switch
+            {
+                MultiplierKind.PotLut => NumberFormat.PowerOfTwo(weight.Bits),
+                MultiplierKind.Sp2Lut => NumberFormat.Sp2(weight.Bits),
+                _ => NumberFormat.Fixed(weight.Bits),
+            };
+            if (format.Scheme == QuantScheme.PowerOfTwo) return Resources.Zero;
+            var magnitudes = IntegerLevels.Magnitudes(format);
+            return Resources.Lut(magnitudes.Average(c => ConstantMultiplier(format, c, actBits).Luts));
+        }
+        double luts = kind switch
+        {
+            MultiplierKind.FixedLut => CostFeatures.Dot(CostFeatures.FixedLut(weight.Bits, actBits), _fixedLut),
+            MultiplierKind.PotLut => CostFeatures.Dot(CostFeatures.PotRuntime(Math.Max(3, weight.Bits), actBits), _pot),
+            MultiplierKind.Sp2Lut => CostFeatures.Dot(CostFeatures.Sp2Runtime(Math.Max(3, weight.Bits), actBits), _sp2),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+        return Resources.Lut(Math.Max(0, luts));
+    }
+
+    /// <summary>
+    /// x * c for one constant weight magnitude c on the format's integer grid (<see cref="IntegerLevels"/>) as CSD
+    /// shift-add: a PoT weight is wiring (0 LUT), an SP2 weight one adder, a fixed-point weight one adder per extra
+    /// CSD digit. The sign of the weight folds into the adder tree that follows (add or subtract).
+    /// </summary>
+    public Resources ConstantMultiplier(NumberFormat format, long magnitude, int actBits)
+    {
+        if (format.Scheme == QuantScheme.PowerOfTwo || magnitude == 0) return Resources.Zero;
+        return Resources.Lut(Math.Max(0, CostFeatures.Dot(CostFeatures.Constant(Math.Abs(magnitude), actBits), _constant)));
+    }
+
+    /// <summary>
+    /// One product-per-cycle lane of a GEMM core with runtime weights: the multiplier plus its share of the adder tree
+    /// (<see cref="TreeInputs"/> products per tree) and of the row accumulator, with a pipeline register on the
+    /// product. An unpacked DSP lane sums and accumulates inside the DSP cascade (post-adder, P register), so it costs
+    /// no LUTs; packed lanes must be separated, so their sums are built in LUTs.
+    /// </summary>
+    public Resources GemmLane(NumberFormat weight, int actBits, MultiplierKind kind, DspKind dsp = DspKind.DSP48E1)
+    {
+        var multiplier = Multiplier(weight, actBits, kind, WeightBinding.Runtime, dsp);
+        if (kind == MultiplierKind.FixedDsp && ProductsPerDsp(weight.Bits, actBits, dsp) == 1) return multiplier;
+        int productBits = ProductBits(weight, actBits);
+        int accBits = AccumulatorBits(productBits, MaxRowLength);
+        var tree = AdderTree(TreeInputs, productBits);
+        var acc = Accumulator(accBits);
+        return multiplier + (1.0 / TreeInputs) * (tree + acc) + new Resources(0, productBits, 0, 0);
+    }
+
+    /// <summary>The model's LUT prediction for a calibration entry (what <see cref="Residuals"/> compares against).</summary>
+    public double PredictLuts(CalibrationEntry e) => e.Kind switch
+    {
+        BlockKind.FixedLutMultiplier => Multiplier(NumberFormat.Fixed(e.WeightBits), e.ActBits, MultiplierKind.FixedLut, WeightBinding.Runtime).Luts,
+        BlockKind.FixedDspMultiplier => 0,
+        BlockKind.PotRuntimeMultiplier => Multiplier(NumberFormat.PowerOfTwo(e.WeightBits), e.ActBits, MultiplierKind.PotLut, WeightBinding.Runtime).Luts,
+        BlockKind.Sp2RuntimeMultiplier => Multiplier(NumberFormat.Sp2(e.WeightBits), e.ActBits, MultiplierKind.Sp2Lut, WeightBinding.Runtime).Luts,
+        BlockKind.ConstantMultipliers => e.Count * Multiplier(SchemeFormat(e), e.ActBits, KindOf(e.Scheme), WeightBinding.Constant).Luts,
+        BlockKind.Adder => Adder(e.Width).Luts,
+        BlockKind.AdderTree => AdderTree(e.Count, e.Width).Luts,
+        BlockKind.Accumulator => Accumulator(e.Width).Luts,
+        BlockKind.PackedDsp => e.Count * Multiplier(NumberFormat.Fixed(e.WeightBits), e.ActBits, MultiplierKind.FixedDsp, WeightBinding.Runtime).Luts,
+        _ => throw new ArgumentOutOfRangeException(nameof(e)),
+    };
+
+    /// <summary>Predicted vs measured LUTs for every block of the table.</summary>
+    public IReadOnlyList<(CalibrationEntry Entry, double Predicted)> Residuals() => Table.Blocks.Select(e => (e, PredictLuts(e))).ToArray();
+
+    private static NumberFormat SchemeFormat(CalibrationEntry e) => e.Scheme switch
+    {
+        "fixed" => NumberFormat.Fixed(e.WeightBits),
+        "pot" => NumberFormat.PowerOfTwo(e.WeightBits),
+        _ => NumberFormat.Sp2(e.WeightBits),
+    };
+
+    private static MultiplierKind KindOf(string scheme) => scheme switch
+    {
+        "fixed" => MultiplierKind.FixedLut,
+        "pot" => MultiplierKind.PotLut,
+        _ => MultiplierKind.Sp2Lut,
+    };
+
+    /// <summary>Features of a whole constant block: the per-constant features summed over its magnitudes.</summary>
+    private static double[] ConstantBlockFeatures(CalibrationEntry e)
+    {
+        var sum = new double[2];
+        foreach (long c in IntegerLevels.Magnitudes(SchemeFormat(e)))
+        {
+            var f = CostFeatures.Constant(c, e.ActBits);
+            sum[0] += f[0];
+            sum[1] += f[1];
+        }
+        return sum;
+    }
+
+    private double[] FitKind(BlockKind kind, Func<CalibrationEntry, double[]> features, Func<CalibrationEntry, bool>? where = null)
+    {
+        var rows = Table.Blocks.Where(b => b.Kind == kind && (where?.Invoke(b) ?? true)).ToArray();
+        if (rows.Length == 0) throw new MixQException($"calibration table ({Table.Tool}) has no {kind} blocks to fit");
+        return LeastSquares.Fit(rows.Select(features).ToArray(), rows.Select(r => (double)r.Luts).ToArray());
+    }
+
+    private static void CheckActBits(int actBits)
+    {
+        if (actBits is < 1 or > 16) throw new MixQException($"activation bits must be between 1 and 16, got {actBits}");
+    }
+}
