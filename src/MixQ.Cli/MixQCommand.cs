@@ -14,6 +14,8 @@ public static class MixQCommand
         QuantizeCommand.Build(),
         PlanCommand.Build(),
         CalibrateCommand.Build(),
+        EstimateCommand.Build(),
+        PartitionCommand.Build(),
     };
 
     /// <summary>

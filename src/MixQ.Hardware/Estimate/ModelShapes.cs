@@ -73,10 +73,10 @@ public static class ModelShapes
         {
             int h = (input[2] + 2 * conv.Padding - conv.KernelSize) / conv.Stride + 1;
             int w = (input[3] + 2 * conv.Padding - conv.KernelSize) / conv.Stride + 1;
-            return new LayerShape(target.Name, LayerKind.Conv2d, target.Rows, target.RowLength, (long)h * w);
+            return new LayerShape(target.Name, LayerKind.Conv2d, target.Rows, target.RowLength, (long)h * w, (long)input[1] * input[2] * input[3]);
         }
         // A Linear layer applies to every vector of its input's last dimension (tokens of a sequence, say).
         long vectors = input.Aggregate(1L, (a, b) => a * b) / input[^1] / input[0];
-        return new LayerShape(target.Name, LayerKind.Linear, target.Rows, target.RowLength, vectors);
+        return new LayerShape(target.Name, LayerKind.Linear, target.Rows, target.RowLength, vectors, vectors * input[^1]);
     }
 }

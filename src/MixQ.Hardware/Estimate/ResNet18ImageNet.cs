@@ -12,7 +12,7 @@ public static class ResNet18ImageNet
 {
     public static IReadOnlyList<LayerShape> Shapes()
     {
-        var layers = new List<LayerShape> { Conv("conv1", 3, 64, 7, 112) };
+        var layers = new List<LayerShape> { Conv("conv1", 3, 64, 7, 112, 224) };
         int inChannels = 64;
         int[] channels = [64, 128, 256, 512];
         int[] size = [56, 28, 14, 7];
@@ -22,16 +22,18 @@ public static class ResNet18ImageNet
             {
                 string prefix = $"layer{stage + 1}.{block}";
                 int c = channels[stage];
-                layers.Add(Conv($"{prefix}.conv1", inChannels, c, 3, size[stage]));
-                layers.Add(Conv($"{prefix}.conv2", c, c, 3, size[stage]));
-                if (block == 0 && inChannels != c) layers.Add(Conv($"{prefix}.downsample", inChannels, c, 1, size[stage]));
+                // The first block of stages 2-4 halves the resolution: its input is twice the output size.
+                int inSize = block == 0 && stage > 0 ? 2 * size[stage] : size[stage];
+                layers.Add(Conv($"{prefix}.conv1", inChannels, c, 3, size[stage], inSize));
+                layers.Add(Conv($"{prefix}.conv2", c, c, 3, size[stage], size[stage]));
+                if (block == 0 && inChannels != c) layers.Add(Conv($"{prefix}.downsample", inChannels, c, 1, size[stage], inSize));
                 inChannels = c;
             }
         }
-        layers.Add(new LayerShape("fc", LayerKind.Linear, 1000, 512, 1));
+        layers.Add(new LayerShape("fc", LayerKind.Linear, 1000, 512, 1, 512));
         return layers;
     }
 
-    private static LayerShape Conv(string name, int inChannels, int outChannels, int kernel, int outSize) =>
-        new(name, LayerKind.Conv2d, outChannels, inChannels * kernel * kernel, (long)outSize * outSize);
+    private static LayerShape Conv(string name, int inChannels, int outChannels, int kernel, int outSize, int inSize) =>
+        new(name, LayerKind.Conv2d, outChannels, inChannels * kernel * kernel, (long)outSize * outSize, (long)inChannels * inSize * inSize);
 }
