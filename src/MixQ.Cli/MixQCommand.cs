@@ -14,6 +14,8 @@ public static class MixQCommand
         QuantizeCommand.Build(),
         PlanCommand.Build(),
         CalibrateCommand.Build(),
+        GenerateCommand.Build(),
+        SynthCommand.Build(),
         EstimateCommand.Build(),
         PartitionCommand.Build(),
     };
