@@ -1,4 +1,5 @@
 using System.Text;
+using MixQ.Codegen.Gemm;
 using MixQ.Codegen.Hls;
 using MixQ.Codegen.Simulation;
 using MixQ.Codegen.Vectors;
@@ -15,9 +16,9 @@ namespace MixQ.Codegen.Design;
 /// </summary>
 public static class DesignWriter
 {
-    public static readonly IReadOnlyList<string> Architectures = ["unrolled"];
+    public static readonly IReadOnlyList<string> Architectures = ["unrolled", "gemm"];
 
-    public static DesignManifest Write(IntegerModel model, string architecture, TestVectors vectors, string outDir)
+    public static DesignManifest Write(IntegerModel model, string architecture, TestVectors vectors, string outDir, GemmOptions? gemm = null)
     {
         Directory.CreateDirectory(outDir);
         DesignManifest manifest;
@@ -31,6 +32,17 @@ public static class DesignWriter
                 manifest = design.Manifest();
                 verilog = design.Verilog();
                 readmeArchitecture = "fully unrolled, pipelined layers with constant weights (SP2/PoT as shifts and adds, fixed point as CSD shift-add), chained with valid/ready";
+                break;
+            }
+            case "gemm":
+            {
+                var design = GemmDesign.Build(model, gemm);
+                manifest = design.Manifest();
+                verilog = design.Verilog();
+                string roms = Path.Combine(outDir, GemmDesign.RomFolder);
+                Directory.CreateDirectory(roms);
+                foreach (var (name, text) in design.RomFiles()) WriteText(Path.Combine(roms, name), text);
+                readmeArchitecture = $"mixed-scheme GEMM engine: {design.LutLanes} LUT-core lanes (PoT/SP2 rows, shift codes) and {design.DspLanes} DSP-core lanes (fixed-point rows), weight ROMs in rom/*.hex (read as ../rom/ from sim/ and synth-*/), ping-pong activation memories, a step-by-step controller";
                 break;
             }
             default:

@@ -228,8 +228,8 @@ public static class HlsWriter
         }
         if (!IsFullRange(r.Min, r.Max))
         {
-            w.Line($"if (v < {q}({Num(r.Min)}LL)) v = {q}({Num(r.Min)}LL);");
-            w.Line($"if (v > {q}({Num(r.Max)}LL)) v = {q}({Num(r.Max)}LL);");
+            if (r.Min != long.MinValue) w.Line($"if (v < {q}({Num(r.Min)}LL)) v = {q}({Num(r.Min)}LL);");
+            if (r.Max != long.MaxValue) w.Line($"if (v > {q}({Num(r.Max)}LL)) v = {q}({Num(r.Max)}LL);");
         }
         w.Line($"{y}[e] = v;");
         w.Outdent();

@@ -91,10 +91,13 @@ internal sealed class MacPipeline(IReadOnlyList<IntType> tapTypes, IReadOnlyList
             var q = requant[r];
             int rw = RoundBits(r);
             string min = VerilogText.Lit(q.Min, rw), max = VerilogText.Lit(q.Max, rw);
-            string maxOut = VerilogText.Lit(q.Max, outType.Bits), minOut = VerilogText.Lit(q.Min, outType.Bits);
-            w.Line(q.Identity
-                ? $"out_{r} <= rnd_{r}[{outType.Bits - 1}:0];"
-                : $"out_{r} <= (rnd_{r} > {max}) ? {maxOut} : (rnd_{r} < {min}) ? {minOut} : rnd_{r}[{outType.Bits - 1}:0];");
+            string maxOut = VerilogText.Lit(q.Max, Math.Max(outType.Bits, 64)), minOut = VerilogText.Lit(q.Min, Math.Max(outType.Bits, 64));
+            // A bound beyond what rnd can hold never binds (the logits' full-range clamp): leave it out.
+            bool useMax = !q.Identity && q.Max < (1L << Math.Min(62, rw - 1)) - 1, useMin = !q.Identity && q.Min > -(1L << Math.Min(62, rw - 1));
+            string value = $"rnd_{r}[{outType.Bits - 1}:0]";
+            if (useMin) value = $"(rnd_{r} < {min}) ? {minOut} : {value}";
+            if (useMax) value = $"(rnd_{r} > {max}) ? {maxOut} : {value}";
+            w.Line($"out_{r} <= {value};");
         }
         w.Outdent();
         w.Line("end");

@@ -184,7 +184,12 @@ public sealed class UnrolledDesign
         {
             IntClamp? clamp = at + 2 < layers.Count ? layers[at + 2] as IntClamp : null;
             int consumed = clamp is null ? 2 : 3;
-            return (Requant.From(r, rows, clamp), consumed, ranges[at + consumed]);
+            var rules = Requant.From(r, rows, clamp);
+            // The declared range may be the whole of long (logits); what requantization can reach is narrower.
+            var accRange = ranges[at + 1];
+            long lo = rules.Min(q => q.Apply(accRange.Min)), hi = rules.Max(q => q.Apply(accRange.Max));
+            var declared = ranges[at + consumed];
+            return (rules, consumed, declared with { Min = Math.Max(lo, declared.Min), Max = Math.Min(hi, declared.Max) });
         }
         var acc = ranges[at + 1];
         return (Enumerable.Repeat(Requant.None(acc.Min, acc.Max), rows).ToArray(), 1, acc);

@@ -15,6 +15,8 @@ internal sealed class TempFolder : IDisposable
 
     public void Dispose()
     {
+        // MIXQ_KEEP_TEMP=1 keeps generated designs for inspection.
+        if (Environment.GetEnvironmentVariable("MIXQ_KEEP_TEMP") == "1") return;
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
