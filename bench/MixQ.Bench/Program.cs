@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["train"] = TrainBenchmark.Run,
     ["profile"] = ProfileBenchmark.Run,
     ["qat"] = QatBenchmark.Run,
+    ["intinfer"] = IntInferBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -18,6 +18,7 @@ public static class MixQCommand
         SynthCommand.Build(),
         EstimateCommand.Build(),
         PartitionCommand.Build(),
+        ExportCommand.Build(),
     };
 
     /// <summary>

@@ -16,13 +16,20 @@ public static class EvalCommand
 {
     public static Command Build()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by mixq train", Required = true };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by mixq train or mixq quantize" };
+        var integer = new Option<string>("--integer") { Description = "An integer model folder written by mixq export (instead of --checkpoint)" };
+        var compare = new Option<string>("--compare") { Description = "With --integer: the quantized checkpoint it came from, to compare predictions and codes" };
         var data = new Option<string>("--data") { Description = "Data set name or path (its test split is used)", Required = true };
         var batch = new Option<int>("--batch-size") { Description = "Evaluation batch size", DefaultValueFactory = _ => 256 };
         var json = new Option<bool>("--json") { Description = "Print a JSON summary as the last line" };
-        var command = new Command("eval", "Evaluate a checkpoint on a test set") { checkpoint, data, batch, json };
+        var command = new Command("eval", "Evaluate a checkpoint on a test set") { checkpoint, integer, compare, data, batch, json };
         command.SetAction(parse =>
         {
+            string? integerDir = parse.GetValue(integer);
+            if ((integerDir is null) == (parse.GetValue(checkpoint) is null))
+                throw new MixQException("give exactly one of --checkpoint and --integer");
+            if (integerDir is not null) return IntegerEval.Run(integerDir, parse.GetRequiredValue(data), parse.GetValue(compare), parse.GetValue(json));
+            if (parse.GetValue(compare) is not null) throw new MixQException("--compare needs --integer");
             string path = parse.GetRequiredValue(checkpoint);
             if (!File.Exists(path)) throw new MixQException($"checkpoint {path} does not exist");
             var spec = ModelZoo.ReadSpec(path);

@@ -72,16 +72,24 @@ public static class IntegerConverter
             double inputStep = (double)clip / codes.MaxCode;
             var (weights, droppedHere) = Weights(layer, layerName);
             dropped += droppedHere;
+            int next = leaves.FindIndex(index + 1, l => l.Module is QuantizableLayer);
+            int end = next < 0 ? leaves.Count : next;
+            var between = Enumerable.Range(index + 1, end - index - 1).Select(k => leaves[k].Module).ToList();
+            bool orderPreserving = next >= 0 && between.All(m => m is ReLU or ReLU6 or MaxPool2d or Flatten or Identity or Dropout);
+            // A requantization right after this layer takes the bias at its own precision (see IntRequantize).
+            bool biasInRequantize = orderPreserving || between.All(m => m is Identity or Dropout);
             var scales = new double[weights.Rows];
             var bias = new long[weights.Rows];
+            var biasUnits = new double[weights.Rows];
             var floatBias = layer.Bias?.Contiguous().Span.ToArray();
             for (int r = 0; r < weights.Rows; r++)
             {
                 scales[r] = inputStep * weights.RowStep(r);
-                double b = floatBias is null ? 0 : floatBias[r] / scales[r];
-                if (!(Math.Abs(b) < Math.ScaleB(1.0, 62))) throw new MixQException($"integer conversion: layer '{layerName}' row {r} has a bias of {b:E3} accumulator units");
-                bias[r] = (long)Math.Round(b, MidpointRounding.AwayFromZero);
+                biasUnits[r] = floatBias is null ? 0 : floatBias[r] / scales[r];
+                if (!(Math.Abs(biasUnits[r]) < Math.ScaleB(1.0, 62))) throw new MixQException($"integer conversion: layer '{layerName}' row {r} has a bias of {biasUnits[r]:E3} accumulator units");
+                if (!biasInRequantize) bias[r] = (long)Math.Round(biasUnits[r], MidpointRounding.AwayFromZero);
             }
+            double[] offsets = biasInRequantize ? biasUnits : new double[weights.Rows];
             var (lo, hi) = IntegerModel.AccumulatorRange(weights, bias, codes, 1);
             int accBits = IntegerModel.BitsFor(lo, hi);
             Emit(layer switch
@@ -92,9 +100,6 @@ public static class IntegerConverter
                 _ => throw new MixQException($"integer conversion: layer '{layerName}' ({layer.GetType().Name}) is not supported"),
             });
 
-            int next = leaves.FindIndex(index + 1, l => l.Module is QuantizableLayer);
-            int end = next < 0 ? leaves.Count : next;
-            bool orderPreserving = next >= 0 && Enumerable.Range(index + 1, end - index - 1).All(k => leaves[k].Module is ReLU or ReLU6 or MaxPool2d or Flatten or Identity or Dropout);
             if (orderPreserving)
             {
                 var (nextClip, nextCodes) = InputCodes(leaves[next]);
@@ -105,7 +110,7 @@ public static class IntegerConverter
                     if (op is ReLU or ReLU6) min = Math.Max(min, 0);
                     if (op is ReLU6) max = Math.Min(max, (long)UniformRounding.CodeScalar(6f, 1f / nextClip, nextCodes.MaxCode, nextCodes.MinCode, nextCodes.MaxCode));
                 }
-                Emit(Requantize(layerName + ".requant", scales.Select(s => s / nextStep), min, max));
+                Emit(Requantize(layerName + ".requant", scales.Select(s => s / nextStep).ToArray(), offsets, min, max));
                 for (int k = index + 1; k < end; k++) EmitOrderPreserving(leaves[k]);
             }
             else
@@ -115,12 +120,12 @@ public static class IntegerConverter
                 {
                     var (nextClip, nextCodes) = InputCodes(leaves[next]);
                     double nextStep = (double)nextClip / nextCodes.MaxCode;
-                    Emit(Requantize(leaves[next].Name + ".input_requant", scales.Select(s => s / nextStep), nextCodes.MinCode, nextCodes.MaxCode));
+                    Emit(Requantize(leaves[next].Name + ".input_requant", scales.Select(s => s / nextStep).ToArray(), Zeros(scales.Length, offsets), nextCodes.MinCode, nextCodes.MaxCode));
                 }
                 else
                 {
                     outputScale = scales.Min();
-                    Emit(Requantize("output", scales.Select(s => s / outputScale), long.MinValue, long.MaxValue));
+                    Emit(Requantize("output", scales.Select(s => s / outputScale).ToArray(), Zeros(scales.Length, offsets), long.MinValue, long.MaxValue));
                 }
             }
             index = end;
@@ -171,11 +176,25 @@ public static class IntegerConverter
         }
     }
 
-    private static IntRequantize Requantize(string name, IEnumerable<double> factors, long min, long max)
+    /// <summary>
+    /// Multiplier and shift for each factor; the offset of channel c is round(biasUnits[c] * m_c), i.e. the bias
+    /// (in accumulator units) at the precision of the product acc * m.
+    /// </summary>
+    private static IntRequantize Requantize(string name, double[] factors, double[] biasUnits, long min, long max)
     {
         var pairs = factors.Select(Requantizer.FromReal).ToArray();
-        return new IntRequantize(name, pairs.Select(p => p.Multiplier).ToArray(), pairs.Select(p => p.Shift).ToArray(), min, max).Validate();
+        var offsets = new long[factors.Length];
+        for (int c = 0; c < factors.Length; c++)
+        {
+            double offset = Math.Round(biasUnits[c] * pairs[c].Multiplier, MidpointRounding.AwayFromZero);
+            if (!(Math.Abs(offset) < Math.ScaleB(1.0, 62))) throw new MixQException($"integer conversion: requantization '{name}' channel {c} has an offset of {offset:E3}");
+            offsets[c] = (long)offset;
+        }
+        return new IntRequantize(name, pairs.Select(p => p.Multiplier).ToArray(), pairs.Select(p => p.Shift).ToArray(), offsets, min, max).Validate();
     }
+
+    /// <summary>The bias offsets when the requantization directly follows the layer (same channels), else zeros.</summary>
+    private static double[] Zeros(int channels, double[] offsets) => offsets.Length == channels ? offsets : new double[channels];
 
     private static (float Clip, ActivationCodes Codes) InputCodes((string Name, Module Module) leaf)
     {

@@ -98,11 +98,14 @@ public sealed class IntegerEngine
                 int inner = r.Channels == 1 ? inSize : inSize / r.Channels;
                 Parallel(count, (start, end) =>
                 {
-                    for (long i = (long)start * inSize; i < (long)end * inSize; i++)
-                    {
-                        int channel = r.Channels == 1 ? 0 : (int)(i % inSize / inner);
-                        y[i] = Requantizer.Apply(x[i], r.Multipliers[channel], r.Shifts[channel], r.Min, r.Max);
-                    }
+                    for (int n = start; n < end; n++)
+                        for (int c = 0; c < r.Channels; c++)
+                        {
+                            int m = r.Multipliers[c], s = r.Shifts[c];
+                            long offset = r.Offsets[c];
+                            for (long i = (long)n * inSize + (long)c * inner, stop = i + inner; i < stop; i++)
+                                y[i] = Requantizer.Apply(x[i], m, s, offset, r.Min, r.Max);
+                        }
                 });
                 return y;
             }
@@ -164,13 +167,14 @@ public sealed class IntegerEngine
         var y = new long[(long)count * outSize];
         Parallel(count, (start, end) =>
         {
-            var cols = new long[pixels * m.Length];
+            // im2col: row p = output pixel, column (ci, ki, kj) as in the weight rows; padding is code 0. The SIMD path
+            // writes bytes (code + offset) directly, the 64-bit path longs.
+            var cols = m.Simd ? null : new long[pixels * m.Length];
             var bytes = m.Simd ? new byte[pixels * m.Length] : null;
             var scratch = m.Simd ? new int[pixels * m.Rows] : null;
             for (int n = start; n < end; n++)
             {
                 var image = x.AsSpan(n * inSize, inSize);
-                // im2col: row p = output pixel, column (ci, ki, kj) as in the weight rows; padding is code 0.
                 for (int oy = 0; oy < oh; oy++)
                     for (int ox = 0; ox < ow; ox++)
                     {
@@ -179,20 +183,18 @@ public sealed class IntegerEngine
                             for (int ki = 0; ki < k; ki++)
                             {
                                 int iy = oy * c.Stride + ki - c.Padding;
-                                for (int kj = 0; kj < k; kj++)
+                                for (int kj = 0; kj < k; kj++, col++)
                                 {
                                     int ix = ox * c.Stride + kj - c.Padding;
-                                    cols[col++] = iy < 0 || iy >= h || ix < 0 || ix >= w ? 0 : image[(ci * h + iy) * w + ix];
+                                    long code = iy < 0 || iy >= h || ix < 0 || ix >= w ? 0 : image[(ci * h + iy) * w + ix];
+                                    if (bytes is not null) bytes[col] = (byte)(code + m.Offset);
+                                    else cols![col] = code;
                                 }
                             }
                     }
                 var output = y.AsSpan(n * outSize, outSize);
-                if (m.Simd)
-                {
-                    for (int i = 0; i < cols.Length; i++) bytes![i] = (byte)(cols[i] + m.Offset);
-                    m.RunSimd(bytes, pixels, scratch, output, 1, pixels);
-                }
-                else m.RunWide(cols, pixels, output, 1, pixels);
+                if (m.Simd) m.RunSimd(bytes!, pixels, scratch!, output, 1, pixels);
+                else m.RunWide(cols!, pixels, output, 1, pixels);
             }
         });
         return y;

@@ -3,7 +3,7 @@ namespace MixQ.Quantization.Integer;
 /// <summary>
 /// Integer requantization: the real factor M > 0 that maps an accumulator to the next code scale is stored as
 /// an integer multiplier m in [2^30, 2^31) and a right shift s, M ≈ m / 2^s (relative error below 2^-31).
-/// <para>Applying it: p = acc * m (exact; 64-bit when |acc| &lt; 2^32 and s &lt;= 62, else 128-bit), then
+/// <para>Applying it: p = acc * m + offset (exact; 64-bit when it provably fits, else 128-bit), then
 /// q = (p + 2^(s-1) - [p &lt; 0]) >> s with an arithmetic shift, which is round(p / 2^s) with ties away from
 /// zero (the rounding every MixQ quantizer uses), then clamp to [min, max]. For s = 0, q = p.
 /// In hardware this is one multiplier, one adder and wiring.</para>
@@ -33,18 +33,19 @@ public static class Requantizer
         return ((int)scaled, shift);
     }
 
-    /// <summary>clamp(round_half_away(acc * m / 2^s), min, max), exactly.</summary>
-    public static long Apply(long acc, int multiplier, int shift, long min, long max)
+    /// <summary>clamp(round_half_away((acc * m + offset) / 2^s), min, max), exactly.</summary>
+    public static long Apply(long acc, int multiplier, int shift, long offset, long min, long max)
     {
         long q;
-        if (acc is > -(1L << 32) and < 1L << 32 && shift <= 62)
+        if (acc is > -(1L << 31) and < 1L << 31 && offset is > -(1L << 61) and < 1L << 61 && shift <= 62)
         {
-            long p = acc * multiplier;
+            // |acc * m| < 2^62 and |offset| < 2^61: the sum and the rounding constant fit 64 bits.
+            long p = acc * multiplier + offset;
             q = shift == 0 ? p : (p + (1L << (shift - 1)) - (p < 0 ? 1 : 0)) >> shift;
         }
         else
         {
-            Int128 p = (Int128)acc * multiplier;
+            Int128 p = (Int128)acc * multiplier + offset;
             Int128 r = shift == 0 ? p : (p + (Int128.One << (shift - 1)) - (p < 0 ? 1 : 0)) >> shift;
             q = r > max ? max : r < min ? min : (long)r;
         }

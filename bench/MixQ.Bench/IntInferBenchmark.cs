@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using MixQ.NN.Checkpoints;
+using MixQ.NN.Data;
+using MixQ.NN.Models;
+using MixQ.NN.Modules;
+using MixQ.Quantization.Integer;
+using MixQ.Quantization.Qat;
+using MixQ.Tensors;
+using MixQ.Tensors.Autograd;
+
+namespace MixQ.Bench;
+
+/// <summary>
+/// Inference speed of the integer engine against the float engine on the same model and test batch:
+/// `MixQ.Bench intinfer --checkpoint Q [--float F] [--data mnist] [--samples 10000] [--repeats 3]`.
+/// Rows: integer engine (int8 SIMD GEMM: AVX-VNNI/AVX2), integer engine forced onto its exact 64-bit path,
+/// the fake-quantized model (float engine with quantizers), and with --float the float checkpoint itself.
+/// Each figure is the best of the repeats after one warm-up pass, over the same inputs, batch 256.
+/// </summary>
+internal static class IntInferBenchmark
+{
+    public static int Run(string[] args)
+    {
+        string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        string checkpoint = Arg("--checkpoint") ?? throw new MixQException("intinfer needs --checkpoint QUANTIZED");
+        string data = Arg("--data") ?? "mnist";
+        int samples = int.Parse(Arg("--samples") ?? "10000");
+        int repeats = int.Parse(Arg("--repeats") ?? "3");
+
+        var (fake, spec, plan) = QuantizeJob.LoadQuantized(checkpoint);
+        var integer = IntegerConverter.Convert(fake, spec, plan.Method).Model;
+        var test = DataRegistry.Load(data, new DataOptions(), _ => { }).Test.Limit(samples);
+        int n = test.Count;
+        var x = test.Features;
+        Console.WriteLine($"{spec.Name} ({plan.Method}), {n} samples of {test.Name}, {Environment.ProcessorCount} threads, int8 GEMM path {Int8Dot.Path}");
+        Console.WriteLine("| engine | samples/s | ms per 256 |");
+        Console.WriteLine("|---|---:|---:|");
+
+        var simd = new IntegerEngine(integer);
+        Report($"integer (int8 SIMD, {simd.SimdLayers} of {integer.Layers.Count(l => l is IntDense or IntConv2d)} matrix layers)", n, repeats, () => simd.Predict(x, n));
+        var wide = new IntegerEngine(integer, simd: false);
+        Report("integer (exact 64-bit path)", n, repeats, () => wide.Predict(x, n));
+        Report("float engine, fake-quantized model", n, repeats, () => Forward(fake, x, n, test.SampleShape));
+        if (Arg("--float") is { } floatPath)
+        {
+            var floatModel = ModelZoo.Create(ModelZoo.ReadSpec(floatPath), new Random(0));
+            Checkpoint.Load(floatPath, floatModel);
+            Report("float engine, float model", n, repeats, () => Forward(floatModel, x, n, test.SampleShape));
+        }
+        return 0;
+    }
+
+    private static void Forward(Module model, float[] x, int n, int[] shape)
+    {
+        model.Eval();
+        using var _ = GradMode.NoGrad();
+        int size = shape.Aggregate(1, (a, b) => a * b);
+        for (int start = 0; start < n; start += 256)
+        {
+            int b = Math.Min(256, n - start);
+            model.Forward(Tensor.FromArray(x.AsSpan(start * size, b * size).ToArray(), [b, .. shape]));
+        }
+    }
+
+    private static void Report(string name, int n, int repeats, Action run)
+    {
+        run();
+        double best = double.MaxValue;
+        for (int r = 0; r < repeats; r++)
+        {
+            var clock = Stopwatch.StartNew();
+            run();
+            best = Math.Min(best, clock.Elapsed.TotalSeconds);
+        }
+        Console.WriteLine($"| {name} | {n / best:F0} | {best * 1000 * 256 / n:F2} |");
+    }
+}

@@ -1,0 +1,25 @@
+namespace MixQ.Quantization.Integer;
+
+/// <summary>
+/// How an integer model agrees with the fake-quantized model it came from on a data set: predictions, accuracy,
+/// and, per quantized layer, how many input codes differ (and by how much at most).
+/// </summary>
+public sealed record AgreementReport(
+    int Samples,
+    int IdenticalPredictions,
+    double FakeQuantAccuracy,
+    double IntegerAccuracy,
+    IReadOnlyList<LayerCodeAgreement> Layers,
+    IReadOnlyList<PredictionMismatch> Mismatches)
+{
+    public double PredictionAgreement => Samples == 0 ? double.NaN : (double)IdenticalPredictions / Samples;
+}
+
+/// <summary>Input codes of one quantized layer: how many of <see cref="Codes"/> differ, and the largest difference.</summary>
+public sealed record LayerCodeAgreement(string Layer, long Codes, long Different, long MaxDifference);
+
+/// <summary>
+/// A sample whose predictions differ: the fake-quantized model's float logits of both picks (their gap shows how
+/// close the call was) and the integer logits of both.
+/// </summary>
+public sealed record PredictionMismatch(int Sample, int FakeQuantClass, int IntegerClass, float FakeQuantLogitGap, long IntegerLogitGap);
