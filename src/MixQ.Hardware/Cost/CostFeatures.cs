@@ -27,12 +27,40 @@ internal static class CostFeatures
         return [w * (split.FirstBits + split.SecondBits), w, 1];
     }
 
-    /// <summary>CSD shift-add constant multiply: (digits - 1) adders, each as wide as the product.</summary>
+    /// <summary>
+    /// CSD shift-add constant multiply x * c, x unsigned a bits: the digits are added from the lowest shift up. Bits of
+    /// the running sum below the next term's shift pass through; a positive term overlapping the running sum costs
+    /// the overlapping bits (the carry through the rest rides the carry chain), one above its top bit (digits at least
+    /// a bits apart) is concatenation and costs nothing; once a negative digit is in, the sum is signed and every
+    /// adder runs to the product's top bit. Returns [unsigned adder bits, signed adder bits, adders, adders x a]
+    /// (the last because yosys merges a multi-term shift-add into one compressor whose size grows with the operand).
+    /// </summary>
     public static double[] Constant(long magnitude, int a)
     {
-        int adders = Math.Max(0, Csd.Weight(magnitude) - 1);
-        int width = a + (64 - (int)ulong.LeadingZeroCount((ulong)magnitude));
-        return [adders * width, adders];
+        var digits = Csd.Digits(magnitude).OrderBy(d => d.Shift).ToArray();
+        if (digits.Length <= 1) return [0, 0, 0, 0];
+        int productTop = a + (64 - (int)ulong.LeadingZeroCount((ulong)magnitude)) + 1;
+        int top = digits[0].Shift + a;
+        bool signed = digits[0].Negative;
+        double bits = 0, signedBits = 0, adders = 0;
+        for (int j = 1; j < digits.Length; j++)
+        {
+            int s = digits[j].Shift;
+            bool negative = digits[j].Negative;
+            if (!negative && !signed && s >= top)
+            {
+                top = s + a;
+                continue;
+            }
+            signed |= negative;
+            // Positive: only the overlap [s, top) needs adder LUTs; the carry into the term's upper bits rides the
+            // carry chain. Signed: the inverted term is added over the whole remaining width.
+            if (signed) signedBits += productTop - s;
+            else bits += top - s;
+            adders++;
+            top = Math.Min(productTop, Math.Max(top, s + a) + 1);
+        }
+        return [bits, signedBits, adders, adders * a];
     }
 
     /// <summary>n-bit adder or accumulator: n, a constant.</summary>

@@ -78,7 +78,12 @@ public sealed class CostModel
 
     public Resources Adder(int bits) => Resources.Lut(Math.Max(0, CostFeatures.Dot(CostFeatures.Linear(bits), _adder)));
 
-    /// <summary>A balanced tree over <paramref name="inputs"/> signed <paramref name="bits"/>-bit values, one bit wider per level (same shape as the calibration block).</summary>
+    /// <summary>
+    /// A pipelined balanced tree over <paramref name="inputs"/> signed <paramref name="bits"/>-bit values, one bit wider
+    /// per level, each level registered (same shape as the ptree calibration blocks): the sum of its adders in LUTs and
+    /// its sums in FFs. An unregistered tree costs 1.4-2.2x the LUTs in yosys, which merges it into one compressor
+    /// tree (tree_k*_n* in docs/cost-model.md): generators should register every level.
+    /// </summary>
     public Resources AdderTree(int inputs, int bits)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
@@ -94,8 +99,9 @@ public sealed class CostModel
                     next.Add(widths[i]);
                     continue;
                 }
-                total += Adder(Math.Max(widths[i], widths[i + 1]));
-                next.Add(Math.Max(widths[i], widths[i + 1]) + 1);
+                int w = Math.Max(widths[i], widths[i + 1]);
+                total += Adder(w) + new Resources(0, w + 1, 0, 0);
+                next.Add(w + 1);
             }
             widths = next;
         }
@@ -172,6 +178,18 @@ public sealed class CostModel
         return multiplier + (1.0 / TreeInputs) * (tree + acc) + new Resources(0, productBits, 0, 0);
     }
 
+    /// <summary>The fitted LUT coefficients per block kind, in the order of the features of docs/hardware.md.</summary>
+    public IReadOnlyDictionary<string, double[]> Coefficients => new Dictionary<string, double[]>
+    {
+        ["fixed_lut (m*a, m+a, 1)"] = _fixedLut,
+        ["pot_runtime (W*stages, W, 1)"] = _pot,
+        ["sp2_runtime (W*(m1+m2), W, 1)"] = _sp2,
+        ["constant (unsigned bits, signed bits, adders, adders*a)"] = _constant,
+        ["adder (n, 1)"] = _adder,
+        ["accumulator (n, 1)"] = _accumulator,
+        ["packed_dsp_correction ((lanes-1)*S)"] = _packed,
+    };
+
     /// <summary>The model's LUT prediction for a calibration entry (what <see cref="Residuals"/> compares against).</summary>
     public double PredictLuts(CalibrationEntry e) => e.Kind switch
     {
@@ -182,6 +200,7 @@ public sealed class CostModel
         BlockKind.ConstantMultipliers => e.Count * Multiplier(SchemeFormat(e), e.ActBits, KindOf(e.Scheme), WeightBinding.Constant).Luts,
         BlockKind.Adder => Adder(e.Width).Luts,
         BlockKind.AdderTree => AdderTree(e.Count, e.Width).Luts,
+        BlockKind.PipelinedAdderTree => AdderTree(e.Count, e.Width).Luts,
         BlockKind.Accumulator => Accumulator(e.Width).Luts,
         BlockKind.PackedDsp => e.Count * Multiplier(NumberFormat.Fixed(e.WeightBits), e.ActBits, MultiplierKind.FixedDsp, WeightBinding.Runtime).Luts,
         _ => throw new ArgumentOutOfRangeException(nameof(e)),
@@ -207,12 +226,11 @@ public sealed class CostModel
     /// <summary>Features of a whole constant block: the per-constant features summed over its magnitudes.</summary>
     private static double[] ConstantBlockFeatures(CalibrationEntry e)
     {
-        var sum = new double[2];
+        var sum = new double[4];
         foreach (long c in IntegerLevels.Magnitudes(SchemeFormat(e)))
         {
             var f = CostFeatures.Constant(c, e.ActBits);
-            sum[0] += f[0];
-            sum[1] += f[1];
+            for (int i = 0; i < sum.Length; i++) sum[i] += f[i];
         }
         return sum;
     }

@@ -15,6 +15,9 @@ namespace MixQ.Hardware.Cost;
 /// B = w1 + w2 * 2^S, so P = x1w1 + x1w2 * 2^S + x2w1 * 2^(2S) + x2w2 * 2^(3S): two rows times two activations
 /// (two output positions of a GEMM), four lanes of S bits, each corrected by the sign of the lane below.</para>
 ///
+/// <para>Fixed-point weights are symmetric (|w| &lt;= 2^(m-1) - 1, methods.md §1), so a packed weight word fits S + m
+/// signed bits; the most negative two's-complement weight would need one more.</para>
+///
 /// <para>A lane layout is only allowed when the packed operands fit the A and B ports (25x18 on DSP48E1, 27x18 on
 /// DSP48E2) and the product fits the 48-bit P register; <see cref="Extract"/> is the reference the tests check
 /// exhaustively against plain multiplication.</para>

@@ -3,18 +3,22 @@ namespace MixQ.Hardware.Cost;
 /// <summary>Ordinary least squares by the normal equations (a handful of features, so this is exact enough).</summary>
 internal static class LeastSquares
 {
-    /// <summary>Coefficients c minimizing sum_i (x_i . c - y_i)^2.</summary>
-    public static double[] Fit(IReadOnlyList<double[]> x, IReadOnlyList<double> y)
+    /// <summary>
+    /// Coefficients c minimizing sum_i w_i (x_i . c - y_i)^2. With <paramref name="relative"/>, w_i = 1 / max(y_i, 1)^2:
+    /// the relative error counts, so a 2,000-LUT block does not drown the 10-LUT ones.
+    /// </summary>
+    public static double[] Fit(IReadOnlyList<double[]> x, IReadOnlyList<double> y, bool relative = true)
     {
         int p = x[0].Length;
         if (x.Count < p) throw new ArgumentException($"need at least {p} points to fit {p} coefficients, got {x.Count}");
         var a = new double[p, p + 1];
         for (int i = 0; i < x.Count; i++)
         {
+            double w = relative ? 1.0 / Math.Pow(Math.Max(y[i], 1), 2) : 1.0;
             for (int r = 0; r < p; r++)
             {
-                for (int c = 0; c < p; c++) a[r, c] += x[i][r] * x[i][c];
-                a[r, p] += x[i][r] * y[i];
+                for (int c = 0; c < p; c++) a[r, c] += w * x[i][r] * x[i][c];
+                a[r, p] += w * x[i][r] * y[i];
             }
         }
         // Gaussian elimination with partial pivoting.

@@ -62,9 +62,11 @@ public static class Estimator
                     ebops += a * WeightLevels.Span(format, c);
                 }
                 int productBits = CostModel.ProductBits(format, a);
-                luts += cost.AdderTree(Math.Max(1, products), productBits).Luts;
-                // One register stage on the row's sum (deeper pipelining is the generator's choice).
-                ffs += CostModel.AccumulatorBits(productBits, Math.Max(1, products));
+                // A pipelined tree (registers after every level, as the cost model's trees are); a row with a single
+                // product still registers it.
+                var tree = cost.AdderTree(Math.Max(1, products), productBits);
+                luts += tree.Luts;
+                ffs += products <= 1 ? productBits : tree.FlipFlops;
             }
             layers.Add(new LayerEstimate(shape.Name, shape.Kind, shape.Macs, shape.Macs, 0, luts, ffs, 0, 0,
                 shape.Positions, shape.Positions / clock, ebops));

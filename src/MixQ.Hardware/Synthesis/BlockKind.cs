@@ -21,8 +21,11 @@ public enum BlockKind
     /// <summary>Two n-bit signed operands, n + 1-bit sum.</summary>
     Adder,
 
-    /// <summary>Balanced tree summing k signed n-bit inputs.</summary>
+    /// <summary>Balanced tree summing k signed n-bit inputs, combinational (yosys merges it into one LUT compressor tree).</summary>
     AdderTree,
+
+    /// <summary>The same tree with a register after every level, as a pipelined datapath has it (each adder on a carry chain).</summary>
+    PipelinedAdderTree,
 
     /// <summary>Registered n-bit accumulator with synchronous clear.</summary>
     Accumulator,

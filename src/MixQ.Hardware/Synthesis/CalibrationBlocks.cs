@@ -30,7 +30,10 @@ public static class CalibrationBlocks
         foreach (int n in new[] { 4, 8, 12, 16, 24, 32 }) blocks.Add(Adder(n));
         foreach (int k in new[] { 4, 8, 16, 32 })
             foreach (int n in new[] { 8, 12, 16 })
+            {
                 blocks.Add(AdderTree(k, n));
+                blocks.Add(AdderTree(k, n, pipelined: true));
+            }
         foreach (int n in new[] { 12, 16, 20, 24, 32 }) blocks.Add(Accumulator(n));
         blocks.Add(PackedDsp(2, 8, 8));
         blocks.Add(PackedDsp(2, 8, 4));
@@ -130,11 +133,15 @@ public static class CalibrationBlocks
     public static CalibrationBlock Adder(int n) => new($"add_n{n}", BlockKind.Adder, "", 0, 0, n, 1, false,
         Module($"input signed [{n - 1}:0] a, input signed [{n - 1}:0] b, output signed [{n}:0] s", "  assign s = a + b;"));
 
-    /// <summary>A balanced binary tree; each level's sums are one bit wider than its inputs.</summary>
-    public static CalibrationBlock AdderTree(int k, int n)
+    /// <summary>
+    /// A balanced binary tree; each level's sums are one bit wider than its inputs. Pipelined: every level's sums are
+    /// registered (so yosys keeps each adder separate instead of merging the tree into one multi-operand add).
+    /// </summary>
+    public static CalibrationBlock AdderTree(int k, int n, bool pipelined = false)
     {
         var body = new StringBuilder();
         var ports = new List<string>();
+        if (pipelined) ports.Add("input clk");
         var level = new List<(string Name, int Width)>();
         for (int i = 0; i < k; i++)
         {
@@ -155,7 +162,15 @@ public static class CalibrationBlocks
                 }
                 int w = Math.Max(level[i].Width, level[i + 1].Width) + 1;
                 string name = $"t{depth}_{i / 2}";
-                body.AppendLine($"  wire signed [{w - 1}:0] {name} = {level[i].Name} + {level[i + 1].Name};");
+                if (pipelined)
+                {
+                    body.AppendLine($"  reg signed [{w - 1}:0] {name};");
+                    body.AppendLine($"  always @(posedge clk) {name} <= {level[i].Name} + {level[i + 1].Name};");
+                }
+                else
+                {
+                    body.AppendLine($"  wire signed [{w - 1}:0] {name} = {level[i].Name} + {level[i + 1].Name};");
+                }
                 next.Add((name, w));
             }
             level = next;
@@ -163,7 +178,8 @@ public static class CalibrationBlocks
         int outWidth = level[0].Width;
         ports.Add($"output signed [{outWidth - 1}:0] s");
         body.Append($"  assign s = {level[0].Name};");
-        return new($"tree_k{k}_n{n}", BlockKind.AdderTree, "", 0, 0, n, k, false, Module(string.Join(", ", ports), body.ToString()));
+        return new(pipelined ? $"ptree_k{k}_n{n}" : $"tree_k{k}_n{n}", pipelined ? BlockKind.PipelinedAdderTree : BlockKind.AdderTree, "", 0, 0, n, k, false,
+            Module(string.Join(", ", ports), body.ToString()));
     }
 
     public static CalibrationBlock Accumulator(int n) => new($"acc_n{n}", BlockKind.Accumulator, "", 0, 0, n, 1, false,

@@ -6,7 +6,11 @@ namespace MixQ.Hardware.Synthesis;
 /// <summary>Synthesizes every calibration block with yosys and collects the table (what `mixq calibrate` runs).</summary>
 public static class CostCalibration
 {
-    public static CalibrationTable Run(string family = "xc7", string? verilogDir = null, Action<string>? log = null)
+    /// <summary>
+    /// Synthesizes the grid; blocks found by name in <paramref name="reuse"/> (a table from the same tool and flow) are
+    /// taken from it instead, so that adding blocks to the grid does not mean re-running all of them.
+    /// </summary>
+    public static CalibrationTable Run(string family = "xc7", string? verilogDir = null, Action<string>? log = null, CalibrationTable? reuse = null)
     {
         string tool = ToolVersion();
         var entries = new List<CalibrationEntry>();
@@ -16,6 +20,11 @@ public static class CostCalibration
             {
                 Directory.CreateDirectory(verilogDir);
                 File.WriteAllText(Path.Combine(verilogDir, block.Name + ".v"), block.Verilog);
+            }
+            if (reuse is not null && reuse.Tool == tool && reuse.Family == family && reuse.TryGet(block.Name, out var known))
+            {
+                entries.Add(known);
+                continue;
             }
             var stats = Yosys.Synthesize(block, family);
             entries.Add(CalibrationEntry.From(block, stats));

@@ -12,13 +12,15 @@ public sealed class DspPackingTests
     public void TwoProductsSharingAnActivationComeOutExactly(int m, int a)
     {
         Assert.True(DspPacking.Fits(2, m, a, DspKind.DSP48E1));
-        int wMin = -(1 << (m - 1)), wMax = (1 << (m - 1)) - 1, xMax = (1 << a) - 1;
+        // Fixed-point weights are symmetric: |w| <= 2^(m-1) - 1.
+        int wMax = (1 << (m - 1)) - 1, wMin = -wMax, xMax = (1 << a) - 1;
         int s = DspPacking.LaneBits(m, a);
         for (int w1 = wMin; w1 <= wMax; w1++)
             for (int w2 = wMin; w2 <= wMax; w2++)
             {
+                // The packed word fits S + m signed bits (the width the weight memory and the calibration block use).
                 long packed = ((long)w1 << s) + w2;
-                Assert.InRange(packed, -(1L << (DspPacking.PortA(DspKind.DSP48E1) - 1)), (1L << (DspPacking.PortA(DspKind.DSP48E1) - 1)) - 1);
+                Assert.InRange(packed, -(1L << (s + m - 1)), (1L << (s + m - 1)) - 1);
                 for (int x = 0; x <= xMax; x += m == 8 && a == 8 ? 3 : 1)
                 {
                     var (high, low) = DspPacking.Extract2(w1, w2, x, m, a);
@@ -35,12 +37,13 @@ public sealed class DspPackingTests
         int s = DspPacking.LaneBits(m, a);
         for (int x1 = 0; x1 < 16; x1++)
             for (int x2 = 0; x2 < 16; x2++)
-                for (int w1 = -8; w1 < 8; w1++)
-                    for (int w2 = -8; w2 < 8; w2++)
+                for (int w1 = -7; w1 < 8; w1++)
+                    for (int w2 = -7; w2 < 8; w2++)
                     {
                         long aPort = x1 + ((long)x2 << (2 * s));
                         long bPort = w1 + ((long)w2 << s);
-                        Assert.True(aPort < 1L << 24 && Math.Abs(bPort) < 1L << 17, "operands exceed the 25x18 ports");
+                        Assert.True(aPort < 1L << 24, "x operand exceeds the 25-bit A port");
+                        Assert.InRange(bPort, -(1L << (s + m - 1)), (1L << (s + m - 1)) - 1); // S + m bits, within B's 18
                         var lanes = DspPacking.Extract4(x1, x2, w1, w2, m, a);
                         Assert.Equal(new long[] { x1 * w1, x1 * w2, x2 * w1, x2 * w2 }, lanes);
                     }
