@@ -79,7 +79,8 @@ public sealed class GemmDesign
     private int A => _plan.AccBits;
     private int Lanes => _plan.Lanes;
     private int LW => Math.Max(AW, _plan.Output.SignedBits);
-    private int PW => A + 32;
+    private int OW => 2 + _plan.Steps.SelectMany(s => s.Rules).Select(r => 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Abs(r.Offset))).DefaultIfEmpty(0).Max();
+    private int PW => Math.Max(A + 32, OW) + 1;
     private int RW => Math.Max(PW, _plan.Steps.SelectMany(s => s.Rules).Select(r => r.Shift + 2).DefaultIfEmpty(0).Max());
     private const int LutWordBits = 13; // {neg, va, sa[4:0], vb, sb[4:0]}
     private const int DspWordBits = 8;
@@ -227,7 +228,7 @@ public sealed class GemmDesign
             wcursor += steps[s].Passes * steps[s].Len;
         }
         int pdepth = Math.Max(1, paramRows.Count), rmdepth = Math.Max(1, rowmap.Count);
-        int pwidth = 31 + 7 + 2 * LW + A;
+        int pwidth = 31 + 7 + 2 * LW + A + OW;
         var input = InputType;
         var output = _plan.Output;
 
@@ -389,7 +390,7 @@ public sealed class GemmDesign
         {
             var q = paramRows[k].Rule;
             long m = q.Identity ? 1 : q.Multiplier;
-            w.Line($"params[{k}] = {{31'd{m}, 7'd{(q.Identity ? 0 : q.Shift)}, {VerilogText.Lit(q.Min, LW)}, {VerilogText.Lit(q.Max, LW)}, {VerilogText.Lit(paramRows[k].Bias, A)}}};");
+            w.Line($"params[{k}] = {{31'd{m}, 7'd{(q.Identity ? 0 : q.Shift)}, {VerilogText.Lit(q.Min, LW)}, {VerilogText.Lit(q.Max, LW)}, {VerilogText.Lit(paramRows[k].Bias, A)}, {VerilogText.Lit(q.Identity ? 0 : q.Offset, OW)}}};");
         }
         w.Outdent();
         w.Line("end");
@@ -427,10 +428,11 @@ public sealed class GemmDesign
         w.Line($"w1_par <= params[c_pbase + w0_entry[{rb - 1}:0]];");
         w.Line("w1_addr <= w_addr0;");
         w.Line("w2_valid <= w1_valid;");
-        w.Line($"w2_p <= (w1_acc + $signed(w1_par[{A - 1}:0])) * $signed({{1'b0, w1_par[{pwidth - 1}:{pwidth - 31}]}});");
-        w.Line($"w2_s <= w1_par[{2 * LW + 6 + A}:{2 * LW + A}];");
-        w.Line($"w2_min <= w1_par[{2 * LW - 1 + A}:{LW + A}];");
-        w.Line($"w2_max <= w1_par[{LW - 1 + A}:{A}];");
+        int ob = OW;
+        w.Line($"w2_p <= (w1_acc + $signed(w1_par[{A - 1 + ob}:{ob}])) * $signed({{1'b0, w1_par[{pwidth - 1}:{pwidth - 31}]}}) + $signed(w1_par[{ob - 1}:0]);");
+        w.Line($"w2_s <= w1_par[{2 * LW + 6 + A + ob}:{2 * LW + A + ob}];");
+        w.Line($"w2_min <= w1_par[{2 * LW - 1 + A + ob}:{LW + A + ob}];");
+        w.Line($"w2_max <= w1_par[{LW - 1 + A + ob}:{A + ob}];");
         w.Line("w2_addr <= w1_addr; w2_row <= w1_row;");
         w.Outdent();
         w.Line("end");

@@ -7,7 +7,7 @@ namespace MixQ.Codegen.Hls;
 /// <summary>
 /// HLS-style C++ for a whole integer model on mixq_fixed.h types: every tensor has an exact integer type
 /// (activation codes fixed&lt;b, b&gt;, accumulators fixed&lt;A, A&gt;), weights are constant arrays of
-/// multiplicands, requantization is a conversion of acc * m, seen as a number with s fraction bits, to the output
+/// multiplicands, requantization is a conversion of acc * m + offset, seen as a number with s fraction bits, to the output
 /// code type with RND_INF (round half away from zero) and SAT / SAT_SYM (or an explicit clamp). Loops are plain
 /// and in the engine's order; the function `mixq_model` is the HLS top.
 /// </summary>
@@ -44,6 +44,7 @@ public static class HlsWriter
                 case IntConv2d c: EmitWeights(w, l, c.Weights, c.Bias); break;
                 case IntRequantize r:
                     w.Line($"static const int32_t M{l}[{r.Channels}] = {{{string.Join(", ", r.Multipliers.Select(Num))}}};");
+                    w.Line($"static const long long O{l}[{r.Channels}] = {{{string.Join(", ", r.Offsets.Select(v => Num(v) + "LL"))}}};");
                     break;
             }
         }
@@ -207,14 +208,17 @@ public static class HlsWriter
     private static void EmitRequantize(VerilogText w, int l, IntRequantize r, TensorRange accRange, TensorRange outRange, string x, string y)
     {
         var acc = IntType.ForRange(accRange.Min, accRange.Max);
-        int accBits = acc.SignedBits, pw = accBits + 32;
+        int accBits = acc.SignedBits;
+        int offsetBits = r.Offsets.Select(v => 65 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Abs(v))).DefaultIfEmpty(1).Max();
+        int pw = Math.Max(accBits + 32, offsetBits) + 1;
         if (pw > 64) throw new MixQException($"HLS writer: requantization '{r.Name}' needs a {pw}-bit product; mixq_fixed.h stops at 64 bits");
         int size = Size(outRange.Shape), channels = r.Channels, perChannel = channels == 1 ? size : size / channels;
         string q = QuantizedType(r.Min, r.Max);
         w.Line($"for (int e = 0; e < {size}; e++) {{");
         w.Indent();
         w.Line($"int c = {(channels == 1 ? "0" : $"e / {perChannel}")};");
-        w.Line($"mixq::fixed<{pw}, {pw}, true> p = mixq::fixed<{accBits}, {accBits}, true>({x}[e]) * mixq::fixed<32, 32, true>::from_raw(M{l}[c]);");
+        w.Line($"mixq::fixed<{pw}, {pw}, true> p = mixq::fixed<{accBits}, {accBits}, true>({x}[e]) * mixq::fixed<32, 32, true>::from_raw(M{l}[c])");
+        w.Line($"    + mixq::fixed<{offsetBits}, {offsetBits}, true>::from_raw(O{l}[c]);");
         w.Line($"{q} v;");
         var shifts = r.Shifts.Distinct().OrderBy(s => s).ToArray();
         if (shifts.Length == 1)

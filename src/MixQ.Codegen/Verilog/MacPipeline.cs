@@ -5,8 +5,8 @@ namespace MixQ.Codegen.Verilog;
 /// <summary>
 /// The arithmetic shared by the unrolled Dense and Conv2d stages: constant-weight dot products written as
 /// shift-add sums over named input taps, then requantization. Three registered steps:
-/// (1) acc = bias + Σ ±(tap &lt;&lt; s) (adder tree left to synthesis), (2) p = acc * m (one constant multiplier per
-/// row, mapped to DSP slices by synthesis), (3) round half away from zero, shift, clamp. Rows without
+/// (1) acc = bias + Σ ±(tap &lt;&lt; s) (adder tree left to synthesis), (2) p = acc * m + offset (one constant multiplier per
+/// row, mapped to DSP slices by synthesis; the offset carries the bias at the multiplier's precision), (3) round half away from zero, shift, clamp. Rows without
 /// requantization (logits) pass the accumulator through steps 2 and 3.
 /// </summary>
 internal sealed class MacPipeline(IReadOnlyList<IntType> tapTypes, IReadOnlyList<List<ShiftAddTerm>> rows, long[] bias,
@@ -14,7 +14,9 @@ internal sealed class MacPipeline(IReadOnlyList<IntType> tapTypes, IReadOnlyList
 {
     public const int Depth = 3;
 
-    public int ProductBits => accBits + 32;
+    public int ProductBits => accBits + 32 + 1 + requant.Select(q => BitLength(Math.Abs(q.Offset)) - accBits - 31).Where(b => b > 0).DefaultIfEmpty(0).Max();
+
+    private static int BitLength(long v) => 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)v);
 
     public int RoundBits(int row) => Math.Max(ProductBits, requant[row].Shift + 2);
 
@@ -64,7 +66,9 @@ internal sealed class MacPipeline(IReadOnlyList<IntType> tapTypes, IReadOnlyList
         for (int r = 0; r < n; r++)
             w.Line(requant[r].Identity
                 ? $"prod_{r} <= acc_{r};"
-                : $"prod_{r} <= acc_{r} * {VerilogText.Lit(requant[r].Multiplier, 32)};");
+                : requant[r].Offset == 0
+                    ? $"prod_{r} <= acc_{r} * {VerilogText.Lit(requant[r].Multiplier, 32)};"
+                    : $"prod_{r} <= acc_{r} * {VerilogText.Lit(requant[r].Multiplier, 32)} + {VerilogText.Lit(requant[r].Offset, ProductBits)};");
         w.Outdent();
         w.Line("end");
         // Step 3: round half away from zero, shift, clamp.

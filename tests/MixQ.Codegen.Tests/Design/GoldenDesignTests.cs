@@ -59,7 +59,7 @@ public sealed class GoldenDesignTests
 
     private static void Generate(string kind, string architecture, string outDir)
     {
-        var model = kind == "conv" ? SmallModels.ConvNet(3) : SmallModels.Mlp(4);
+        var model = kind == "conv" ? SmallModels.ConvNet(21) : SmallModels.Mlp(4);
         var vectors = TestVectors.FromEngine(new IntegerEngine(model), SmallModels.Inputs(model, 4, 5), 4);
         DesignWriter.Write(model, architecture, vectors, outDir, architecture == "gemm" ? new GemmOptions(2, 2) : null);
     }

@@ -17,7 +17,7 @@ public sealed class GemmSimulationTests
     public void VerilatorOutputsMatchTheIntegerEngine(string kind, int lutLanes, int dspLanes, bool stall)
     {
         Tool.Require("verilator");
-        var model = kind == "conv" ? SmallModels.ConvNet(3) : SmallModels.Mlp(4);
+        var model = kind == "conv" ? SmallModels.ConvNet(21) : SmallModels.Mlp(4);
         const int count = 200;
         var vectors = TestVectors.FromEngine(new IntegerEngine(model), SmallModels.Inputs(model, count, 5), count);
         using var folder = new TempFolder("gemm");
@@ -26,6 +26,7 @@ public sealed class GemmSimulationTests
         Assert.Equal(count, result.Samples);
         Assert.Equal(0, result.Missing);
         Assert.Equal(0, result.Mismatches);
+        Assert.True(vectors.Outputs.Distinct().Count() > 20, "the logits barely vary: the comparison would prove little");
     }
 
     [Fact]

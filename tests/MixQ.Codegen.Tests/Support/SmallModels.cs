@@ -103,12 +103,15 @@ internal static class SmallModels
         for (int r = 0; r < w.Rows; r++) bound = Math.Max(bound, w.RowAbsSum(r) * input.MaxCode);
         var m = new int[channels];
         var s = new int[channels];
+        var o = new long[channels];
         for (int c = 0; c < channels; c++)
         {
             // Scale typical accumulators (a quarter of the bound) to about `target` codes, varied per channel.
             double factor = target / (bound / 4.0) * (0.5 + rng.NextDouble());
             (m[c], s[c]) = Requantizer.FromReal(factor);
+            // The bias carried at the multiplier's precision: up to a few output steps, not a multiple of 2^s.
+            o[c] = (long)((rng.NextDouble() - 0.5) * 6 * Math.ScaleB(1.0, s[c]));
         }
-        return new IntRequantize(name, m, s, min, max);
+        return new IntRequantize(name, m, s, o, min, max);
     }
 }

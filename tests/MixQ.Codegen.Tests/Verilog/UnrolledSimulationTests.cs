@@ -16,7 +16,7 @@ public sealed class UnrolledSimulationTests
     public void VerilatorOutputsMatchTheIntegerEngine(string kind, bool stall)
     {
         Tool.Require("verilator");
-        var model = kind == "conv" ? SmallModels.ConvNet(3) : SmallModels.Mlp(4);
+        var model = kind == "conv" ? SmallModels.ConvNet(21) : SmallModels.Mlp(4);
         var engine = new IntegerEngine(model);
         const int count = 300;
         var vectors = TestVectors.FromEngine(engine, SmallModels.Inputs(model, count, 5), count);

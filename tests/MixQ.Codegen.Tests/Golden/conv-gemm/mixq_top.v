@@ -14,7 +14,7 @@ module mixq_lut_core (
   output wire [47:0] acc_flat
 );
   wire signed [23:0] ax = $signed({{16{a[7]}}, a});
-  (* rom_style = "block" *) reg [12:0] rom0 [0:177];
+  (* rom_style = "block" *) reg [12:0] rom0 [0:216];
   initial $readmemh("../rom/lut_lane0.hex", rom0);
   reg [12:0] w0;
   always @(posedge clk) if (issue) w0 <= rom0[waddr];
@@ -24,7 +24,7 @@ module mixq_lut_core (
   reg signed [23:0] acc0;
   always @(posedge clk) if (mac) acc0 <= (first ? 24'sd0 : acc0) + p0;
   assign acc_flat[0 +: 24] = acc0;
-  (* rom_style = "block" *) reg [12:0] rom1 [0:177];
+  (* rom_style = "block" *) reg [12:0] rom1 [0:216];
   initial $readmemh("../rom/lut_lane1.hex", rom1);
   reg [12:0] w1;
   always @(posedge clk) if (issue) w1 <= rom1[waddr];
@@ -47,7 +47,7 @@ module mixq_dsp_core (
   output wire [47:0] acc_flat
 );
   wire signed [23:0] ax = $signed({{16{a[7]}}, a});
-  (* rom_style = "block" *) reg [7:0] rom0 [0:177];
+  (* rom_style = "block" *) reg [7:0] rom0 [0:216];
   initial $readmemh("../rom/dsp_lane0.hex", rom0);
   reg [7:0] w0;
   always @(posedge clk) if (issue) w0 <= rom0[waddr];
@@ -55,7 +55,7 @@ module mixq_dsp_core (
   reg signed [23:0] acc0;
   always @(posedge clk) if (mac) acc0 <= (first ? 24'sd0 : acc0) + p0;
   assign acc_flat[0 +: 24] = acc0;
-  (* rom_style = "block" *) reg [7:0] rom1 [0:177];
+  (* rom_style = "block" *) reg [7:0] rom1 [0:216];
   initial $readmemh("../rom/dsp_lane1.hex", rom1);
   reg [7:0] w1;
   always @(posedge clk) if (issue) w1 <= rom1[waddr];
@@ -82,20 +82,20 @@ module mixq_top (
   reg [7:0] load_addr;
   assign in_ready = state == LOAD;
   assign out_valid = state == OUT;
-  reg [5:0] c_len; reg [6:0] c_pos; reg [1:0] c_passes; reg c_pool, c_last, c_inbank;
+  reg [5:0] c_len; reg [6:0] c_pos; reg [2:0] c_passes; reg c_pool, c_last, c_inbank;
   reg [7:0] c_wbase; reg [3:0] c_pbase; reg [2:0] c_rmbase;
   reg [15:0] c_k, c_s, c_ow;
   always @* begin
     c_len = 0; c_pos = 0; c_passes = 0; c_pool = 0; c_last = 0; c_inbank = 0; c_wbase = 0; c_pbase = 0; c_rmbase = 0; c_k = 1; c_s = 1; c_ow = 1;
     case (st)
-      0: begin c_len = 9; c_pos = 64; c_passes = 2; c_pool = 0; c_last = 0; c_inbank = 0; c_wbase = 0; c_pbase = 0; c_rmbase = 0; c_k = 3; c_s = 1; c_ow = 8; end
-      1: begin c_len = 4; c_pos = 16; c_passes = 3; c_pool = 1; c_last = 0; c_inbank = 1; c_wbase = 18; c_pbase = 3; c_rmbase = 2; c_k = 2; c_s = 2; c_ow = 4; end
-      2: begin c_len = 48; c_pos = 1; c_passes = 3; c_pool = 0; c_last = 0; c_inbank = 0; c_wbase = 18; c_pbase = 3; c_rmbase = 2; c_k = 1; c_s = 1; c_ow = 1; end
-      3: begin c_len = 8; c_pos = 1; c_passes = 2; c_pool = 0; c_last = 1; c_inbank = 1; c_wbase = 162; c_pbase = 11; c_rmbase = 5; c_k = 1; c_s = 1; c_ow = 1; end
+      0: begin c_len = 9; c_pos = 64; c_passes = 1; c_pool = 0; c_last = 0; c_inbank = 0; c_wbase = 0; c_pbase = 0; c_rmbase = 0; c_k = 3; c_s = 1; c_ow = 8; end
+      1: begin c_len = 4; c_pos = 16; c_passes = 3; c_pool = 1; c_last = 0; c_inbank = 1; c_wbase = 9; c_pbase = 3; c_rmbase = 1; c_k = 2; c_s = 2; c_ow = 4; end
+      2: begin c_len = 48; c_pos = 1; c_passes = 4; c_pool = 0; c_last = 0; c_inbank = 0; c_wbase = 9; c_pbase = 3; c_rmbase = 1; c_k = 1; c_s = 1; c_ow = 1; end
+      3: begin c_len = 8; c_pos = 1; c_passes = 2; c_pool = 0; c_last = 1; c_inbank = 1; c_wbase = 201; c_pbase = 11; c_rmbase = 5; c_k = 1; c_s = 1; c_ow = 1; end
       default: ;
     endcase
   end
-  reg [6:0] pos; reg [15:0] oy, ox; reg [1:0] g; reg [5:0] kc; reg [15:0] kch, ki, kj;
+  reg [6:0] pos; reg [15:0] oy, ox; reg [2:0] g; reg [5:0] kc; reg [15:0] kch, ki, kj;
   reg [7:0] wa;
   reg issuing;
   reg v1, first1, last1, zero1, pool1, bsel1; reg [15:0] pos1, g1;
@@ -145,9 +145,9 @@ module mixq_top (
   always @* begin
     c_wbase_next = 0;
     case (st)
-      0: c_wbase_next = 18;
-      1: c_wbase_next = 18;
-      2: c_wbase_next = 162;
+      0: c_wbase_next = 9;
+      1: c_wbase_next = 9;
+      2: c_wbase_next = 201;
       default: ;
     endcase
   end
@@ -184,37 +184,37 @@ module mixq_top (
     end
   end
   reg [15:0] rowmap [0:6];
-  reg [85:0] params [0:14];
+  reg [137:0] params [0:14];
   initial begin
-    rowmap[0] = {1'b0, 3'd0, 1'b0, 3'd0, 1'b1, 3'd1, 1'b1, 3'd0};
-    rowmap[1] = {1'b0, 3'd0, 1'b0, 3'd0, 1'b0, 3'd0, 1'b1, 3'd2};
-    rowmap[2] = {1'b1, 3'd1, 1'b1, 3'd0, 1'b1, 3'd3, 1'b1, 3'd2};
-    rowmap[3] = {1'b0, 3'd0, 1'b1, 3'd5, 1'b1, 3'd6, 1'b1, 3'd4};
-    rowmap[4] = {1'b0, 3'd0, 1'b0, 3'd0, 1'b0, 3'd0, 1'b1, 3'd7};
-    rowmap[5] = {1'b1, 3'd2, 1'b1, 3'd0, 1'b0, 3'd0, 1'b1, 3'd1};
-    rowmap[6] = {1'b0, 3'd0, 1'b1, 3'd3, 1'b0, 3'd0, 1'b0, 3'd0};
-    params[0] = {31'd1546377839, 7'd40, 12'sd0, 12'sd15, -24'sd82};
-    params[1] = {31'd1632400906, 7'd39, 12'sd0, 12'sd15, -24'sd103};
-    params[2] = {31'd1910464003, 7'd39, 12'sd0, 12'sd15, 24'sd1};
-    params[3] = {31'd1485573140, 7'd47, 12'sd0, 12'sd15, 24'sd16};
-    params[4] = {31'd1485573140, 7'd47, 12'sd0, 12'sd15, 24'sd30};
-    params[5] = {31'd1485573140, 7'd47, 12'sd0, 12'sd15, 24'sd72};
-    params[6] = {31'd1485573140, 7'd47, 12'sd0, 12'sd15, 24'sd49};
-    params[7] = {31'd1485573140, 7'd47, 12'sd0, 12'sd15, 24'sd4};
-    params[8] = {31'd1485573140, 7'd47, 12'sd0, 12'sd15, 24'sd90};
-    params[9] = {31'd1485573140, 7'd47, 12'sd0, 12'sd15, 24'sd67};
-    params[10] = {31'd1485573140, 7'd47, 12'sd0, 12'sd15, -24'sd27};
-    params[11] = {31'd1477226748, 7'd28, -12'sd2047, 12'sd2047, 24'sd28};
-    params[12] = {31'd1477226748, 7'd28, -12'sd2047, 12'sd2047, -24'sd21};
-    params[13] = {31'd1477226748, 7'd28, -12'sd2047, 12'sd2047, 24'sd12};
-    params[14] = {31'd1477226748, 7'd28, -12'sd2047, 12'sd2047, 24'sd12};
+    rowmap[0] = {1'b0, 3'd0, 1'b1, 3'd2, 1'b1, 3'd1, 1'b1, 3'd0};
+    rowmap[1] = {1'b0, 3'd0, 1'b0, 3'd0, 1'b1, 3'd1, 1'b1, 3'd0};
+    rowmap[2] = {1'b0, 3'd0, 1'b0, 3'd0, 1'b1, 3'd3, 1'b1, 3'd2};
+    rowmap[3] = {1'b0, 3'd0, 1'b0, 3'd0, 1'b1, 3'd5, 1'b1, 3'd4};
+    rowmap[4] = {1'b0, 3'd0, 1'b0, 3'd0, 1'b1, 3'd7, 1'b1, 3'd6};
+    rowmap[5] = {1'b1, 3'd1, 1'b1, 3'd0, 1'b0, 3'd0, 1'b1, 3'd3};
+    rowmap[6] = {1'b0, 3'd0, 1'b1, 3'd2, 1'b0, 3'd0, 1'b0, 3'd0};
+    params[0] = {31'd1229628100, 7'd48, 12'sd0, 12'sd15, 24'sd176, 52'sd802961247417492};
+    params[1] = {31'd1421075599, 7'd48, 12'sd0, 12'sd15, 24'sd194, -52'sd125431347864616};
+    params[2] = {31'd1444598726, 7'd48, 12'sd0, 12'sd15, 24'sd97, 52'sd742134558180847};
+    params[3] = {31'd1305632487, 7'd47, 12'sd0, 12'sd15, 24'sd31, -52'sd110461393160429};
+    params[4] = {31'd1305632487, 7'd47, 12'sd0, 12'sd15, -24'sd58, -52'sd110461393160429};
+    params[5] = {31'd1305632487, 7'd47, 12'sd0, 12'sd15, -24'sd63, -52'sd110461393160429};
+    params[6] = {31'd1305632487, 7'd47, 12'sd0, 12'sd15, 24'sd85, -52'sd110461393160429};
+    params[7] = {31'd1305632487, 7'd47, 12'sd0, 12'sd15, -24'sd87, -52'sd110461393160429};
+    params[8] = {31'd1305632487, 7'd47, 12'sd0, 12'sd15, 24'sd41, -52'sd110461393160429};
+    params[9] = {31'd1305632487, 7'd47, 12'sd0, 12'sd15, 24'sd55, -52'sd110461393160429};
+    params[10] = {31'd1305632487, 7'd47, 12'sd0, 12'sd15, 24'sd5, -52'sd110461393160429};
+    params[11] = {31'd1113542261, 7'd31, -12'sd2047, 12'sd2047, -24'sd6, -52'sd1510229721};
+    params[12] = {31'd1113542261, 7'd31, -12'sd2047, 12'sd2047, 24'sd38, -52'sd1510229721};
+    params[13] = {31'd1113542261, 7'd31, -12'sd2047, 12'sd2047, -24'sd19, -52'sd1510229721};
+    params[14] = {31'd1113542261, 7'd31, -12'sd2047, 12'sd2047, -24'sd36, -52'sd1510229721};
   end
   reg wb_active; reg [2:0] wl; reg [15:0] wb_pos, wb_g; reg [1:0] wb_st;
   reg [95:0] hold;
   reg [15:0] wb_map;
   wire [3:0] w0_entry = wb_map[wl * 4 +: 4];
-  reg w1_valid; reg signed [23:0] w1_acc; reg [7:0] w1_addr; reg [2:0] w1_row; reg [85:0] w1_par;
-  reg w2_valid; reg signed [55:0] w2_p; reg [7:0] w2_addr; reg [2:0] w2_row; reg [6:0] w2_s; reg signed [11:0] w2_min, w2_max;
+  reg w1_valid; reg signed [23:0] w1_acc; reg [7:0] w1_addr; reg [2:0] w1_row; reg [137:0] w1_par;
+  reg w2_valid; reg signed [56:0] w2_p; reg [7:0] w2_addr; reg [2:0] w2_row; reg [6:0] w2_s; reg signed [11:0] w2_min, w2_max;
   assign wb_busy = wb_active || w1_valid || w2_valid;
   reg [7:0] w_addr0;
   always @* begin
@@ -238,18 +238,18 @@ module mixq_top (
       w1_par <= params[c_pbase + w0_entry[2:0]];
       w1_addr <= w_addr0;
       w2_valid <= w1_valid;
-      w2_p <= (w1_acc + $signed(w1_par[23:0])) * $signed({1'b0, w1_par[85:55]});
-      w2_s <= w1_par[54:48];
-      w2_min <= w1_par[47:36];
-      w2_max <= w1_par[35:24];
+      w2_p <= (w1_acc + $signed(w1_par[75:52])) * $signed({1'b0, w1_par[137:107]}) + $signed(w1_par[51:0]);
+      w2_s <= w1_par[106:100];
+      w2_min <= w1_par[99:88];
+      w2_max <= w1_par[87:76];
       w2_addr <= w1_addr; w2_row <= w1_row;
     end
   end
-  wire signed [55:0] w2_pe = w2_p;
-  wire signed [55:0] w2_half = w2_s == 0 ? 56'sd0 : (56'sd1 <<< (w2_s - 1));
-  wire signed [55:0] w2_rnd = (w2_pe + w2_half - ((w2_s != 0 && w2_pe < 0) ? 56'sd1 : 56'sd0)) >>> w2_s;
-  wire signed [55:0] w2_lo = w2_min, w2_hi = w2_max;
-  wire signed [55:0] w2_q = w2_rnd < w2_lo ? w2_lo : w2_rnd > w2_hi ? w2_hi : w2_rnd;
+  wire signed [56:0] w2_pe = w2_p;
+  wire signed [56:0] w2_half = w2_s == 0 ? 57'sd0 : (57'sd1 <<< (w2_s - 1));
+  wire signed [56:0] w2_rnd = (w2_pe + w2_half - ((w2_s != 0 && w2_pe < 0) ? 57'sd1 : 57'sd0)) >>> w2_s;
+  wire signed [56:0] w2_lo = w2_min, w2_hi = w2_max;
+  wire signed [56:0] w2_q = w2_rnd < w2_lo ? w2_lo : w2_rnd > w2_hi ? w2_hi : w2_rnd;
   reg [11:0] logit0;
   assign out_data[0 +: 12] = logit0;
   reg [11:0] logit1;

@@ -74,7 +74,7 @@ module mixq_top (
   input  wire [7:0] in_data,
   output wire out_valid,
   input  wire out_ready,
-  output wire [32:0] out_data
+  output wire [29:0] out_data
 );
   localparam LOAD = 2'd0, RUN = 2'd1, DRAIN = 2'd2, OUT = 2'd3;
   reg [1:0] state;
@@ -174,27 +174,27 @@ module mixq_top (
     end
   end
   reg [15:0] rowmap [0:2];
-  reg [84:0] params [0:8];
+  reg [135:0] params [0:8];
   initial begin
     rowmap[0] = {1'b1, 3'd3, 1'b1, 3'd2, 1'b1, 3'd1, 1'b1, 3'd0};
     rowmap[1] = {1'b0, 3'd0, 1'b1, 3'd5, 1'b0, 3'd0, 1'b1, 3'd4};
     rowmap[2] = {1'b0, 3'd0, 1'b1, 3'd0, 1'b1, 3'd2, 1'b1, 3'd1};
-    params[0] = {31'd1430994964, 7'd49, 11'sd0, 11'sd15, -25'sd25};
-    params[1] = {31'd1906812592, 7'd49, 11'sd0, 11'sd15, -25'sd161};
-    params[2] = {31'd1316310787, 7'd49, 11'sd0, 11'sd15, 25'sd285};
-    params[3] = {31'd1540261705, 7'd49, 11'sd0, 11'sd15, 25'sd90};
-    params[4] = {31'd1211689633, 7'd49, 11'sd0, 11'sd15, -25'sd101};
-    params[5] = {31'd1234815268, 7'd49, 11'sd0, 11'sd15, -25'sd295};
-    params[6] = {31'd1, 7'd0, -11'sd522, 11'sd522, 25'sd30};
-    params[7] = {31'd1, 7'd0, -11'sd522, 11'sd522, 25'sd21};
-    params[8] = {31'd1, 7'd0, -11'sd522, 11'sd522, 25'sd27};
+    params[0] = {31'd1430994964, 7'd49, 10'sd0, 10'sd15, -25'sd25, -53'sd30053413172906};
+    params[1] = {31'd1316310787, 7'd49, 10'sd0, 10'sd15, -25'sd161, -53'sd673579015391547};
+    params[2] = {31'd1211689633, 7'd49, 10'sd0, 10'sd15, 25'sd285, -53'sd1209828169259178};
+    params[3] = {31'd1439640850, 7'd48, 10'sd0, 10'sd15, 25'sd90, 53'sd581732386873898};
+    params[4] = {31'd1381935968, 7'd48, 10'sd0, 10'sd15, -25'sd101, -53'sd276393741514433};
+    params[5] = {31'd1433110654, 7'd48, 10'sd0, 10'sd15, -25'sd295, -53'sd729628483727151};
+    params[6] = {31'd1, 7'd0, -10'sd502, 10'sd502, -25'sd30, 53'sd0};
+    params[7] = {31'd1, 7'd0, -10'sd502, 10'sd502, 25'sd5, 53'sd0};
+    params[8] = {31'd1, 7'd0, -10'sd502, 10'sd502, 25'sd7, 53'sd0};
   end
   reg wb_active; reg [2:0] wl; reg [15:0] wb_pos, wb_g; reg [0:0] wb_st;
   reg [99:0] hold;
   reg [15:0] wb_map;
   wire [3:0] w0_entry = wb_map[wl * 4 +: 4];
-  reg w1_valid; reg signed [24:0] w1_acc; reg [3:0] w1_addr; reg [2:0] w1_row; reg [84:0] w1_par;
-  reg w2_valid; reg signed [56:0] w2_p; reg [3:0] w2_addr; reg [2:0] w2_row; reg [6:0] w2_s; reg signed [10:0] w2_min, w2_max;
+  reg w1_valid; reg signed [24:0] w1_acc; reg [3:0] w1_addr; reg [2:0] w1_row; reg [135:0] w1_par;
+  reg w2_valid; reg signed [57:0] w2_p; reg [3:0] w2_addr; reg [2:0] w2_row; reg [6:0] w2_s; reg signed [9:0] w2_min, w2_max;
   assign wb_busy = wb_active || w1_valid || w2_valid;
   reg [3:0] w_addr0;
   always @* begin
@@ -217,29 +217,29 @@ module mixq_top (
       w1_par <= params[c_pbase + w0_entry[2:0]];
       w1_addr <= w_addr0;
       w2_valid <= w1_valid;
-      w2_p <= (w1_acc + $signed(w1_par[24:0])) * $signed({1'b0, w1_par[84:54]});
-      w2_s <= w1_par[53:47];
-      w2_min <= w1_par[46:36];
-      w2_max <= w1_par[35:25];
+      w2_p <= (w1_acc + $signed(w1_par[77:53])) * $signed({1'b0, w1_par[135:105]}) + $signed(w1_par[52:0]);
+      w2_s <= w1_par[104:98];
+      w2_min <= w1_par[97:88];
+      w2_max <= w1_par[87:78];
       w2_addr <= w1_addr; w2_row <= w1_row;
     end
   end
-  wire signed [56:0] w2_pe = w2_p;
-  wire signed [56:0] w2_half = w2_s == 0 ? 57'sd0 : (57'sd1 <<< (w2_s - 1));
-  wire signed [56:0] w2_rnd = (w2_pe + w2_half - ((w2_s != 0 && w2_pe < 0) ? 57'sd1 : 57'sd0)) >>> w2_s;
-  wire signed [56:0] w2_lo = w2_min, w2_hi = w2_max;
-  wire signed [56:0] w2_q = w2_rnd < w2_lo ? w2_lo : w2_rnd > w2_hi ? w2_hi : w2_rnd;
-  reg [10:0] logit0;
-  assign out_data[0 +: 11] = logit0;
-  reg [10:0] logit1;
-  assign out_data[11 +: 11] = logit1;
-  reg [10:0] logit2;
-  assign out_data[22 +: 11] = logit2;
+  wire signed [57:0] w2_pe = w2_p;
+  wire signed [57:0] w2_half = w2_s == 0 ? 58'sd0 : (58'sd1 <<< (w2_s - 1));
+  wire signed [57:0] w2_rnd = (w2_pe + w2_half - ((w2_s != 0 && w2_pe < 0) ? 58'sd1 : 58'sd0)) >>> w2_s;
+  wire signed [57:0] w2_lo = w2_min, w2_hi = w2_max;
+  wire signed [57:0] w2_q = w2_rnd < w2_lo ? w2_lo : w2_rnd > w2_hi ? w2_hi : w2_rnd;
+  reg [9:0] logit0;
+  assign out_data[0 +: 10] = logit0;
+  reg [9:0] logit1;
+  assign out_data[10 +: 10] = logit1;
+  reg [9:0] logit2;
+  assign out_data[20 +: 10] = logit2;
   always @(posedge clk) if (w2_valid && c_last) begin
     case (w2_row)
-      0: logit0 <= w2_q[10:0];
-      1: logit1 <= w2_q[10:0];
-      2: logit2 <= w2_q[10:0];
+      0: logit0 <= w2_q[9:0];
+      1: logit1 <= w2_q[9:0];
+      2: logit2 <= w2_q[9:0];
       default: ;
     endcase
   end

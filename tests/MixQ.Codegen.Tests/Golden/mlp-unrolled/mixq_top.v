@@ -88,22 +88,22 @@ module mixq_s1_dense (
     end
   end
   reg signed [24:0] acc_0;
-  reg signed [56:0] prod_0;
+  reg signed [57:0] prod_0;
   reg [3:0] out_0;
   reg signed [24:0] acc_1;
-  reg signed [56:0] prod_1;
+  reg signed [57:0] prod_1;
   reg [3:0] out_1;
   reg signed [24:0] acc_2;
-  reg signed [56:0] prod_2;
+  reg signed [57:0] prod_2;
   reg [3:0] out_2;
   reg signed [24:0] acc_3;
-  reg signed [56:0] prod_3;
+  reg signed [57:0] prod_3;
   reg [3:0] out_3;
   reg signed [24:0] acc_4;
-  reg signed [56:0] prod_4;
+  reg signed [57:0] prod_4;
   reg [3:0] out_4;
   reg signed [24:0] acc_5;
-  reg signed [56:0] prod_5;
+  reg signed [57:0] prod_5;
   reg [3:0] out_5;
   always @(posedge clk) if (en && (in_valid)) begin
     acc_0 <= -25'sd25
@@ -142,32 +142,32 @@ module mixq_s1_dense (
       ;
   end
   always @(posedge clk) if (en && v1) begin
-    prod_0 <= acc_0 * 32'sd1430994964;
-    prod_1 <= acc_1 * 32'sd1906812592;
-    prod_2 <= acc_2 * 32'sd1316310787;
-    prod_3 <= acc_3 * 32'sd1540261705;
-    prod_4 <= acc_4 * 32'sd1211689633;
-    prod_5 <= acc_5 * 32'sd1234815268;
+    prod_0 <= acc_0 * 32'sd1430994964 + -58'sd30053413172906;
+    prod_1 <= acc_1 * 32'sd1316310787 + -58'sd673579015391547;
+    prod_2 <= acc_2 * 32'sd1211689633 + -58'sd1209828169259178;
+    prod_3 <= acc_3 * 32'sd1439640850 + 58'sd581732386873898;
+    prod_4 <= acc_4 * 32'sd1381935968 + -58'sd276393741514433;
+    prod_5 <= acc_5 * 32'sd1433110654 + -58'sd729628483727151;
   end
-  wire signed [56:0] pe_0 = prod_0;
-  wire signed [56:0] rnd_0 = (pe_0 + 57'sh1000000000000 - (pe_0[56] ? 57'sd1 : 57'sd0)) >>> 49;
-  wire signed [56:0] pe_1 = prod_1;
-  wire signed [56:0] rnd_1 = (pe_1 + 57'sh1000000000000 - (pe_1[56] ? 57'sd1 : 57'sd0)) >>> 49;
-  wire signed [56:0] pe_2 = prod_2;
-  wire signed [56:0] rnd_2 = (pe_2 + 57'sh1000000000000 - (pe_2[56] ? 57'sd1 : 57'sd0)) >>> 49;
-  wire signed [56:0] pe_3 = prod_3;
-  wire signed [56:0] rnd_3 = (pe_3 + 57'sh1000000000000 - (pe_3[56] ? 57'sd1 : 57'sd0)) >>> 49;
-  wire signed [56:0] pe_4 = prod_4;
-  wire signed [56:0] rnd_4 = (pe_4 + 57'sh1000000000000 - (pe_4[56] ? 57'sd1 : 57'sd0)) >>> 49;
-  wire signed [56:0] pe_5 = prod_5;
-  wire signed [56:0] rnd_5 = (pe_5 + 57'sh1000000000000 - (pe_5[56] ? 57'sd1 : 57'sd0)) >>> 49;
+  wire signed [57:0] pe_0 = prod_0;
+  wire signed [57:0] rnd_0 = (pe_0 + 58'sh1000000000000 - (pe_0[57] ? 58'sd1 : 58'sd0)) >>> 49;
+  wire signed [57:0] pe_1 = prod_1;
+  wire signed [57:0] rnd_1 = (pe_1 + 58'sh1000000000000 - (pe_1[57] ? 58'sd1 : 58'sd0)) >>> 49;
+  wire signed [57:0] pe_2 = prod_2;
+  wire signed [57:0] rnd_2 = (pe_2 + 58'sh1000000000000 - (pe_2[57] ? 58'sd1 : 58'sd0)) >>> 49;
+  wire signed [57:0] pe_3 = prod_3;
+  wire signed [57:0] rnd_3 = (pe_3 + 58'sh800000000000 - (pe_3[57] ? 58'sd1 : 58'sd0)) >>> 48;
+  wire signed [57:0] pe_4 = prod_4;
+  wire signed [57:0] rnd_4 = (pe_4 + 58'sh800000000000 - (pe_4[57] ? 58'sd1 : 58'sd0)) >>> 48;
+  wire signed [57:0] pe_5 = prod_5;
+  wire signed [57:0] rnd_5 = (pe_5 + 58'sh800000000000 - (pe_5[57] ? 58'sd1 : 58'sd0)) >>> 48;
   always @(posedge clk) if (en && v2) begin
-    out_0 <= (rnd_0 > 57'sd15) ? 64'sd15 : (rnd_0 < 57'sd0) ? 64'sd0 : rnd_0[3:0];
-    out_1 <= (rnd_1 > 57'sd15) ? 64'sd15 : (rnd_1 < 57'sd0) ? 64'sd0 : rnd_1[3:0];
-    out_2 <= (rnd_2 > 57'sd15) ? 64'sd15 : (rnd_2 < 57'sd0) ? 64'sd0 : rnd_2[3:0];
-    out_3 <= (rnd_3 > 57'sd15) ? 64'sd15 : (rnd_3 < 57'sd0) ? 64'sd0 : rnd_3[3:0];
-    out_4 <= (rnd_4 > 57'sd15) ? 64'sd15 : (rnd_4 < 57'sd0) ? 64'sd0 : rnd_4[3:0];
-    out_5 <= (rnd_5 > 57'sd15) ? 64'sd15 : (rnd_5 < 57'sd0) ? 64'sd0 : rnd_5[3:0];
+    out_0 <= (rnd_0 > 58'sd15) ? 64'sd15 : (rnd_0 < 58'sd0) ? 64'sd0 : rnd_0[3:0];
+    out_1 <= (rnd_1 > 58'sd15) ? 64'sd15 : (rnd_1 < 58'sd0) ? 64'sd0 : rnd_1[3:0];
+    out_2 <= (rnd_2 > 58'sd15) ? 64'sd15 : (rnd_2 < 58'sd0) ? 64'sd0 : rnd_2[3:0];
+    out_3 <= (rnd_3 > 58'sd15) ? 64'sd15 : (rnd_3 < 58'sd0) ? 64'sd0 : rnd_3[3:0];
+    out_4 <= (rnd_4 > 58'sd15) ? 64'sd15 : (rnd_4 < 58'sd0) ? 64'sd0 : rnd_4[3:0];
+    out_5 <= (rnd_5 > 58'sd15) ? 64'sd15 : (rnd_5 < 58'sd0) ? 64'sd0 : rnd_5[3:0];
   end
   assign out_data[0 +: 4] = out_0;
   assign out_data[4 +: 4] = out_1;
@@ -177,7 +177,7 @@ module mixq_s1_dense (
   assign out_data[20 +: 4] = out_5;
 endmodule
 
-// dense 6 -> 3, constant shift-add weights, 11-bit accumulators
+// dense 6 -> 3, constant shift-add weights, 10-bit accumulators
 // layers: fc2
 module mixq_s2_dense (
   input  wire clk,
@@ -187,7 +187,7 @@ module mixq_s2_dense (
   input  wire [23:0] in_data,
   output wire out_valid,
   input  wire out_ready,
-  output wire [32:0] out_data
+  output wire [29:0] out_data
 );
   reg v1, v2, v3;
   wire en = !v3 || out_ready;
@@ -199,12 +199,12 @@ module mixq_s2_dense (
   wire [3:0] t_3 = in_data[12 +: 4];
   wire [3:0] t_4 = in_data[16 +: 4];
   wire [3:0] t_5 = in_data[20 +: 4];
-  wire signed [10:0] xa_0 = $signed({7'd0, t_0});
-  wire signed [10:0] xa_1 = $signed({7'd0, t_1});
-  wire signed [10:0] xa_2 = $signed({7'd0, t_2});
-  wire signed [10:0] xa_3 = $signed({7'd0, t_3});
-  wire signed [10:0] xa_4 = $signed({7'd0, t_4});
-  wire signed [10:0] xa_5 = $signed({7'd0, t_5});
+  wire signed [9:0] xa_0 = $signed({6'd0, t_0});
+  wire signed [9:0] xa_1 = $signed({6'd0, t_1});
+  wire signed [9:0] xa_2 = $signed({6'd0, t_2});
+  wire signed [9:0] xa_3 = $signed({6'd0, t_3});
+  wire signed [9:0] xa_4 = $signed({6'd0, t_4});
+  wire signed [9:0] xa_5 = $signed({6'd0, t_5});
   always @(posedge clk) begin
     if (rst) begin
       v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0;
@@ -212,24 +212,24 @@ module mixq_s2_dense (
       v1 <= in_valid; v2 <= v1; v3 <= v2;
     end
   end
-  reg signed [10:0] acc_0;
+  reg signed [9:0] acc_0;
   reg signed [42:0] prod_0;
-  reg [10:0] out_0;
-  reg signed [10:0] acc_1;
+  reg [9:0] out_0;
+  reg signed [9:0] acc_1;
   reg signed [42:0] prod_1;
-  reg [10:0] out_1;
-  reg signed [10:0] acc_2;
+  reg [9:0] out_1;
+  reg signed [9:0] acc_2;
   reg signed [42:0] prod_2;
-  reg [10:0] out_2;
+  reg [9:0] out_2;
   always @(posedge clk) if (en && (in_valid)) begin
-    acc_0 <= 11'sd30
+    acc_0 <= -10'sd30
       - xa_0 + (xa_0 <<< 2) + xa_1 - xa_2 + (xa_3 <<< 1) - (xa_3 <<< 3) - xa_4 + (xa_4 <<< 3)
       + xa_5 - (xa_5 <<< 3)
       ;
-    acc_1 <= 11'sd21
+    acc_1 <= 10'sd5
       + xa_0 - (xa_1 <<< 1) + (xa_2 <<< 2) + xa_3 + (xa_5 <<< 4)
       ;
-    acc_2 <= 11'sd27
+    acc_2 <= 10'sd7
       + (xa_0 <<< 1) + (xa_0 <<< 2) + (xa_1 <<< 2) + (xa_2 <<< 3) + (xa_3 <<< 2) - (xa_4 <<< 1) - (xa_4 <<< 2) - xa_5
       - (xa_5 <<< 2)
       ;
@@ -243,16 +243,16 @@ module mixq_s2_dense (
   wire signed [42:0] rnd_1 = prod_1;
   wire signed [42:0] rnd_2 = prod_2;
   always @(posedge clk) if (en && v2) begin
-    out_0 <= rnd_0[10:0];
-    out_1 <= rnd_1[10:0];
-    out_2 <= rnd_2[10:0];
+    out_0 <= rnd_0[9:0];
+    out_1 <= rnd_1[9:0];
+    out_2 <= rnd_2[9:0];
   end
-  assign out_data[0 +: 11] = out_0;
-  assign out_data[11 +: 11] = out_1;
-  assign out_data[22 +: 11] = out_2;
+  assign out_data[0 +: 10] = out_0;
+  assign out_data[10 +: 10] = out_1;
+  assign out_data[20 +: 10] = out_2;
 endmodule
 
-// smallmlp: 16 beats of 1 x s8 in, 3 x s11 out
+// smallmlp: 16 beats of 1 x s8 in, 3 x s10 out
 module mixq_top (
   input  wire clk,
   input  wire rst,
@@ -261,7 +261,7 @@ module mixq_top (
   input  wire [7:0] in_data,
   output wire out_valid,
   input  wire out_ready,
-  output wire [32:0] out_data
+  output wire [29:0] out_data
 );
   wire c0_valid, c0_ready;
   wire [7:0] c0_data;
@@ -270,7 +270,7 @@ module mixq_top (
   wire c2_valid, c2_ready;
   wire [23:0] c2_data;
   wire c3_valid, c3_ready;
-  wire [32:0] c3_data;
+  wire [29:0] c3_data;
   assign c0_valid = in_valid;
   assign in_ready = c0_ready;
   assign c0_data = in_data;

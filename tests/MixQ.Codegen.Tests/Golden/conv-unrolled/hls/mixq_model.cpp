@@ -10,45 +10,48 @@ static Q mixq_round_shift(const mixq::fixed<PW, PW, true>& p) {
 }
 
 typedef mixq::fixed<8, 8, true> t0_t;  // after input
-typedef mixq::fixed<15, 15, true> t1_t;  // after conv
+typedef mixq::fixed<24, 24, true> t1_t;  // after conv
 typedef mixq::fixed<4, 4, false> t2_t;  // after conv.q
 typedef mixq::fixed<4, 4, false> t3_t;  // after pool
 typedef mixq::fixed<4, 4, false> t4_t;  // after flatten
 typedef mixq::fixed<24, 24, true> t5_t;  // after fc1
 typedef mixq::fixed<4, 4, false> t6_t;  // after fc1.q
-typedef mixq::fixed<11, 11, true> t7_t;  // after fc2
+typedef mixq::fixed<15, 15, true> t7_t;  // after fc2
 typedef mixq::fixed<12, 12, true> t8_t;  // after fc2.q
 
-typedef mixq::fixed<8, 8, true> W0_t;  // weight multiplicands (sp2-4, pot-4)
+typedef mixq::fixed<16, 16, true> W0_t;  // weight multiplicands (pot-4, sp2-8, fixed-4)
 static const int32_t W0[27] = {
-  4, 6, -5, 1, -5, -4, 8, -2, -2,
-  4, 1, -16, -8, 8, -8, 4, 2, 0,
-  1, 0, -32, 64, -1, 0, 1, -2, 0,
+  64, -1, -64, 4, 32, -4, 64, 1, -64,
+  8200, -16388, -514, 1056, -8194, 1152, -20480, -2304, -257,
+  -7, 1, -2, 4, -7, 7, 3, -2, 7,
 };
-static const long long B0[3] = {-82LL, -103LL, 1LL};
-static const int32_t M1[3] = {1546377839, 1632400906, 1910464003};
-typedef mixq::fixed<17, 17, true> W4_t;  // weight multiplicands (fixed-8, sp2-8, sp2-4, fixed-4, pot-4)
+static const long long B0[3] = {176LL, 194LL, 97LL};
+static const int32_t M1[3] = {1229628100, 1421075599, 1444598726};
+static const long long O1[3] = {802961247417492LL, -125431347864616LL, 742134558180847LL};
+typedef mixq::fixed<17, 17, true> W4_t;  // weight multiplicands (sp2-8, sp2-4, pot-4)
 static const int32_t W4[384] = {
-  -19, 91, 41, 79, 13, 86, 29, -3, -16, -36, 1, -15, 30, 66, -109, 77, -102, 75, 53, -77, 73, -75, -101, 43, 52, 18, 90, -106, -62, -49, 33, -41, -79, -28, 50, 127, -103, 43, 42, 63, 98, 23, 15, -103, -125, -100, 66, 61,
-  -14, -24, -59, 123, 50, 59, -71, 64, 126, -101, 122, 123, 7, -69, -94, 58, -86, -64, -69, -112, -109, 52, -18, -94, 118, -48, -78, 38, -126, 40, 25, 80, -99, 92, 80, 102, -35, -36, -1, 40, -6, -65, -101, 16, 48, 68, -36, -35,
-  -544, 8193, 8196, 16, 1040, -8193, 2080, 16896, -8200, -18432, -520, 64, 272, 2112, -1028, 1, -6144, 8208, 1028, -320, -4096, -640, 4128, 2304, 264, 320, 4608, 512, 8208, -258, -4128, 16448, 5120, -4097, 576, 4224, 2080, -2049, -260, 2048, -16386, 16386, -4097, -1026, -8320, -8256, 9216, 0,
-  -8, 0, 6, 2, 8, -5, -8, -8, -6, 8, -6, -2, -6, -6, 4, 5, -1, 4, -2, -6, 0, 4, 6, -1, 8, -2, -4, -6, 0, 2, -1, 2, -2, 5, 5, 6, -4, -4, 6, -8, 2, 5, 2, -2, -2, -1, 8, 5,
-  0, 2, -1, 1, -1, -4, -4, 2, -1, 4, 1, 6, 6, 1, -1, 0, -1, 8, -2, -4, 5, 0, -5, 5, -2, 0, 4, -6, 1, -6, 1, -1, 0, 1, 8, 8, -8, -6, 8, 1, 0, -4, 5, 0, -4, -6, 4, -5,
-  5, 6, -2, 2, 0, 4, 7, 0, 1, -4, 6, 0, -5, -6, -2, -5, -5, -1, -4, 2, 0, -1, -3, -7, 3, 4, 0, 3, 2, 1, -4, 3, 1, 7, 3, -5, -5, 4, 7, 5, 7, -1, -1, 6, -7, -6, -2, -5,
-  -2, -32, 4, 0, 1, 4, -2, 2, -4, 32, 8, -8, -4, 32, -64, -64, -16, 64, -8, -2, -16, 64, -1, 0, -2, 4, -64, -64, -2, -64, 2, -1, -2, -16, -4, -1, 0, -8, 64, -8, -2, 0, 16, 32, -16, 2, 2, 1,
-  8448, 8193, -8196, -8224, 4104, -2049, -520, 1040, -2304, -8448, 10240, 528, -640, -2056, -2049, -2176, -1028, 8448, -8256, 514, 288, 16, 16512, 16896, 17408, -18432, 1032, -8320, 2, -2052, 2304, -17408, 2, 512, -4, -4160, 0, -2048, 256, 10240, 8704, 4100, -2112, -8320, -16388, 576, 32768, -2112,
+  544, 256, -8200, 1024, 18432, -2049, -4, 4100, -4112, 32768, 8193, -4224, 8256, 3072, -513, 1280, -260, -16385, -2050, 1025, 16385, 520, 544, 288, -16385, 4097, -8256, 257, -288, -24576, 2050, 32768, -16385, -576, 4352, -16400, 8200, 8448, -516, -32, 257, -4112, 0, -1024, -8196, 2304, -8704, 17408,
+  -4, -4, -2, -1, -4, 8, -8, 6, 1, 1, -5, -5, 8, -2, -5, -4, 6, -6, 0, 8, -2, 5, 1, 2, 5, -6, 4, -6, -4, -1, -2, 2, -6, -1, -6, 5, -2, 1, 5, -1, 5, -6, -2, -2, -5, -4, 2, 5,
+  -32, -4, 2, 1, -64, 8, -1, 4, 2, 1, -16, -8, 32, 2, -32, -8, 0, -64, 0, -8, -1, 32, -8, -4, -32, -16, -8, 0, -8, 0, 0, 0, 32, 16, -8, -16, 4, -32, -32, 2, 4, -32, 4, 64, 2, -16, 32, 0,
+  -16388, 1028, -2050, -8200, 516, 8704, -5120, -17408, -1028, -16, 8448, 260, 16386, -128, -6144, -12288, 1536, -768, -10240, -260, 16640, 288, -260, 10240, 4352, 32, -1032, -4128, -2052, 2048, 16416, -4096, 2048, -1056, -8192, 6144, -3072, -1025, -2056, 10240, -16512, -8256, -1026, 520, -4096, -9216, 2560, 544,
+  6, 6, 5, 5, -8, -4, 0, -5, -2, -2, -6, 1, 8, 4, 2, 0, 2, 6, 1, -4, -2, 6, -2, -6, -5, -1, 6, -4, 5, 2, 4, 4, 4, 2, -2, 5, -6, -1, 2, -6, 2, 1, 6, -8, -5, -2, -8, -2,
+  -32, 1, -8, -16, -4, -8, -64, 1, 4, 2, 4, -2, -8, -1, 4, 1, -4, 16, -4, -2, 16, -2, -8, -8, 0, 2, 4, 64, -4, 32, 16, -4, 0, 0, 4, -32, 0, 2, -2, -1, -4, -8, -1, 8, 64, 4, -1, -16,
+  -1, 6, 0, 4, 8, 6, 4, -2, -8, 2, 4, 0, -8, -5, 5, 5, -2, 6, 4, 2, 1, -6, 2, 0, 6, -8, 1, 8, 0, -4, 5, -5, 0, 5, 6, -8, -2, 1, 0, 2, -8, 5, -1, 8, 2, 6, -4, -8,
+  16896, 640, 4100, 1152, 4, 320, -1028, -4128, -24576, 4352, 16392, -1026, 2304, 4352, 4104, 4100, -2, 20480, -4100, -1028, 4352, -257, 2112, -288, -8448, 1028, 4096, 1026, 1152, 4112, -32768, 4096, 8, -640, 2, 512, -16512, 4, -32768, -2112, 256, 4160, -1025, 4096, 256, -2049, -2080, 20480,
 };
-static const long long B4[8] = {16LL, 30LL, 72LL, 49LL, 4LL, 90LL, 67LL, -27LL};
-static const int32_t M5[1] = {1485573140};
-typedef mixq::fixed<5, 5, true> W6_t;  // weight multiplicands (fixed-4, sp2-4)
+static const long long B4[8] = {31LL, -58LL, -63LL, 85LL, -87LL, 41LL, 55LL, 5LL};
+static const int32_t M5[1] = {1305632487};
+static const long long O5[1] = {-110461393160429LL};
+typedef mixq::fixed<8, 8, true> W6_t;  // weight multiplicands (fixed-8, pot-4)
 static const int32_t W6[32] = {
-  -5, 4, 2, -3, -5, 7, -2, 6,
-  4, 5, -6, 4, -8, -2, -5, 4,
-  -3, 5, 6, -2, -7, -1, 0, 5,
-  -7, 0, 1, 4, -6, -3, -3, -5,
+  90, 80, 44, 1, -75, 81, -85, 81,
+  -49, -77, 64, 121, 124, 117, 73, -125,
+  120, 95, 82, -24, 73, -126, -5, 28,
+  4, 16, 1, 64, 4, 4, 32, -16,
 };
-static const long long B6[4] = {28LL, -21LL, 12LL, 12LL};
-static const int32_t M7[1] = {1477226748};
+static const long long B6[4] = {-6LL, 38LL, -19LL, -36LL};
+static const int32_t M7[1] = {1113542261};
+static const long long O7[1] = {-1510229721LL};
 
 void mixq_model(const t0_t input[64], t8_t output[4]) {
   static t1_t x1[192];
@@ -77,13 +80,10 @@ void mixq_model(const t0_t input[64], t8_t output[4]) {
   // conv.q: requantize
   for (int e = 0; e < 192; e++) {
     int c = e / 64;
-    mixq::fixed<47, 47, true> p = mixq::fixed<15, 15, true>(x1[e]) * mixq::fixed<32, 32, true>::from_raw(M1[c]);
+    mixq::fixed<57, 57, true> p = mixq::fixed<24, 24, true>(x1[e]) * mixq::fixed<32, 32, true>::from_raw(M1[c])
+        + mixq::fixed<51, 51, true>::from_raw(O1[c]);
     mixq::fixed<4, 4, false, mixq::RND_INF, mixq::SAT> v;
-    static const int S1[3] = {40, 39, 39};
-    switch (S1[c]) {
-      case 39: v = mixq_round_shift<47, 39, mixq::fixed<4, 4, false, mixq::RND_INF, mixq::SAT>>(p); break;
-      case 40: v = mixq_round_shift<47, 40, mixq::fixed<4, 4, false, mixq::RND_INF, mixq::SAT>>(p); break;
-    }
+    v = mixq_round_shift<57, 48, mixq::fixed<4, 4, false, mixq::RND_INF, mixq::SAT>>(p);
     x2[e] = v;
   }
   // pool: maxpool2d
@@ -113,9 +113,10 @@ void mixq_model(const t0_t input[64], t8_t output[4]) {
   // fc1.q: requantize
   for (int e = 0; e < 8; e++) {
     int c = 0;
-    mixq::fixed<56, 56, true> p = mixq::fixed<24, 24, true>(x5[e]) * mixq::fixed<32, 32, true>::from_raw(M5[c]);
+    mixq::fixed<57, 57, true> p = mixq::fixed<24, 24, true>(x5[e]) * mixq::fixed<32, 32, true>::from_raw(M5[c])
+        + mixq::fixed<48, 48, true>::from_raw(O5[c]);
     mixq::fixed<4, 4, false, mixq::RND_INF, mixq::SAT> v;
-    v = mixq_round_shift<56, 47, mixq::fixed<4, 4, false, mixq::RND_INF, mixq::SAT>>(p);
+    v = mixq_round_shift<57, 47, mixq::fixed<4, 4, false, mixq::RND_INF, mixq::SAT>>(p);
     x6[e] = v;
   }
   // fc2: dense
@@ -127,9 +128,10 @@ void mixq_model(const t0_t input[64], t8_t output[4]) {
   // fc2.q: requantize
   for (int e = 0; e < 4; e++) {
     int c = 0;
-    mixq::fixed<43, 43, true> p = mixq::fixed<11, 11, true>(x7[e]) * mixq::fixed<32, 32, true>::from_raw(M7[c]);
+    mixq::fixed<48, 48, true> p = mixq::fixed<15, 15, true>(x7[e]) * mixq::fixed<32, 32, true>::from_raw(M7[c])
+        + mixq::fixed<32, 32, true>::from_raw(O7[c]);
     mixq::fixed<12, 12, true, mixq::RND_INF, mixq::SAT_SYM> v;
-    v = mixq_round_shift<43, 28, mixq::fixed<12, 12, true, mixq::RND_INF, mixq::SAT_SYM>>(p);
+    v = mixq_round_shift<48, 31, mixq::fixed<12, 12, true, mixq::RND_INF, mixq::SAT_SYM>>(p);
     x8[e] = v;
   }
   for (int e = 0; e < 4; e++) output[e] = x8[e];

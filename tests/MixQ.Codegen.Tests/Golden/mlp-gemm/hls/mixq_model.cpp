@@ -13,7 +13,7 @@ typedef mixq::fixed<8, 8, true> t0_t;  // after input
 typedef mixq::fixed<8, 8, true> t1_t;  // after flatten
 typedef mixq::fixed<25, 25, true> t2_t;  // after fc1
 typedef mixq::fixed<4, 4, false> t3_t;  // after fc1.q
-typedef mixq::fixed<11, 11, true> t4_t;  // after fc2
+typedef mixq::fixed<10, 10, true> t4_t;  // after fc2
 
 typedef mixq::fixed<16, 16, true> W1_t;  // weight multiplicands (sp2-8, pot-4, fixed-8, fixed-4, sp2-4)
 static const int32_t W1[96] = {
@@ -25,14 +25,15 @@ static const int32_t W1[96] = {
   7, 2, -6, -7, 2, -4, 4, -6, 1, -7, -7, -4, 2, -3, 2, -1,
 };
 static const long long B1[6] = {-25LL, -161LL, 285LL, 90LL, -101LL, -295LL};
-static const int32_t M2[6] = {1430994964, 1906812592, 1316310787, 1540261705, 1211689633, 1234815268};
+static const int32_t M2[6] = {1430994964, 1316310787, 1211689633, 1439640850, 1381935968, 1433110654};
+static const long long O2[6] = {-30053413172906LL, -673579015391547LL, -1209828169259178LL, 581732386873898LL, -276393741514433LL, -729628483727151LL};
 typedef mixq::fixed<6, 6, true> W3_t;  // weight multiplicands (fixed-4, pot-4, sp2-4)
 static const int32_t W3[18] = {
   3, 1, -1, -6, 7, -7,
   1, -2, 4, 1, 0, 16,
   6, 4, 8, 4, -6, -5,
 };
-static const long long B3[3] = {30LL, 21LL, 27LL};
+static const long long B3[3] = {-30LL, 5LL, 7LL};
 
 void mixq_model(const t0_t input[16], t4_t output[3]) {
   static t1_t x1[16];
@@ -51,9 +52,14 @@ void mixq_model(const t0_t input[16], t4_t output[3]) {
   // fc1.q: requantize
   for (int e = 0; e < 6; e++) {
     int c = e / 1;
-    mixq::fixed<57, 57, true> p = mixq::fixed<25, 25, true>(x2[e]) * mixq::fixed<32, 32, true>::from_raw(M2[c]);
+    mixq::fixed<58, 58, true> p = mixq::fixed<25, 25, true>(x2[e]) * mixq::fixed<32, 32, true>::from_raw(M2[c])
+        + mixq::fixed<52, 52, true>::from_raw(O2[c]);
     mixq::fixed<4, 4, false, mixq::RND_INF, mixq::SAT> v;
-    v = mixq_round_shift<57, 49, mixq::fixed<4, 4, false, mixq::RND_INF, mixq::SAT>>(p);
+    static const int S2[6] = {49, 49, 49, 48, 48, 48};
+    switch (S2[c]) {
+      case 48: v = mixq_round_shift<58, 48, mixq::fixed<4, 4, false, mixq::RND_INF, mixq::SAT>>(p); break;
+      case 49: v = mixq_round_shift<58, 49, mixq::fixed<4, 4, false, mixq::RND_INF, mixq::SAT>>(p); break;
+    }
     x3[e] = v;
   }
   // fc2: dense
