@@ -52,6 +52,8 @@ public static class SynthCommand
                 row.LutError is { } e ? e.ToString("+0.0%;-0.0%", CultureInfo.InvariantCulture) : "-");
         }
         console.Write(table);
+        if (!c.Comparable)
+            console.WriteLine("note: the cost model's gemm estimate sizes its own engine for the device (partition optimizer), not this design's lanes: shown for reference, no error computed");
     }
 
     private static string N(double v) => v.ToString(v == Math.Floor(v) ? "N0" : "N1", CultureInfo.InvariantCulture);
@@ -83,6 +85,7 @@ public static class SynthCommand
             ["seconds"] = elapsed.TotalSeconds,
             ["layers"] = new JsonArray(c.Rows.Select(r => (JsonNode)Row(r)).ToArray()),
             ["total"] = Row(c.Total),
+            ["prediction_comparable"] = c.Comparable,
         };
     }
 }

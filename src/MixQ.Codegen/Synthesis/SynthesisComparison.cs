@@ -6,11 +6,18 @@ namespace MixQ.Codegen.Synthesis;
 public sealed record SynthesisComparison(IReadOnlyList<SynthesisComparison.Row> Rows, SynthesisComparison.Row Total)
 {
     /// <summary>One module (or the total): what yosys counted and, when known, what the cost model predicted.</summary>
-    public sealed record Row(string Module, string Layers, ResourceCount Synthesized, CostPrediction.LayerPrediction? Predicted)
+    public sealed record Row(string Module, string Layers, ResourceCount Synthesized, CostPrediction.LayerPrediction? Predicted, bool Comparable = true)
     {
-        /// <summary>(predicted - synthesized) / synthesized for LUTs; null without a prediction or with no LUTs.</summary>
-        public double? LutError => Predicted is null || Synthesized.Luts == 0 ? null : (Predicted.Luts - Synthesized.Luts) / Synthesized.Luts;
+        /// <summary>(predicted - synthesized) / synthesized for LUTs; null without a comparable prediction or with no LUTs.</summary>
+        public double? LutError => Predicted is null || !Comparable || Synthesized.Luts == 0 ? null : (Predicted.Luts - Synthesized.Luts) / Synthesized.Luts;
     }
+
+    /// <summary>
+    /// Whether predictions describe this very design. The cost model's GEMM estimate sizes its own engine for the
+    /// device (groups of T multipliers chosen by the partition optimizer), not the lanes the generator built, so its
+    /// figures are shown for reference without an error.
+    /// </summary>
+    public bool Comparable => Total.Comparable;
 
     public static SynthesisComparison Build(DesignManifest manifest, SynthesisReport report, CostPrediction.FamilyPrediction? prediction)
     {
@@ -29,6 +36,7 @@ public sealed record SynthesisComparison(IReadOnlyList<SynthesisComparison.Row> 
             rows.Add(new Row(module.Module, string.Join(", ", module.Layers), synthesized, predicted));
         }
         // The top's own cells (glue, the GEMM engine's shared logic) are the rest of the total.
-        return new SynthesisComparison(rows, new Row(manifest.Top + " (total)", "all", report.Total, prediction?.Total));
+        bool comparable = prediction is null || prediction.Architecture == manifest.Architecture && manifest.Architecture == "unrolled";
+        return new SynthesisComparison(rows, new Row(manifest.Top + " (total)", "all", report.Total, prediction?.Total, comparable));
     }
 }
