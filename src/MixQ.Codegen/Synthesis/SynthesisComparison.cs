@@ -1,0 +1,42 @@
+using MixQ.Codegen.Design;
+
+namespace MixQ.Codegen.Synthesis;
+
+/// <summary>Synthesized resources of each layer module next to the cost model's prediction for the same layers.</summary>
+public sealed record SynthesisComparison(IReadOnlyList<SynthesisComparison.Row> Rows, SynthesisComparison.Row Total)
+{
+    /// <summary>One module (or the total): what yosys counted and, when known, what the cost model predicted.</summary>
+    public sealed record Row(string Module, string Layers, ResourceCount Synthesized, CostPrediction.LayerPrediction? Predicted, bool Comparable = true)
+    {
+        /// <summary>(predicted - synthesized) / synthesized for LUTs; null without a comparable prediction or with no LUTs.</summary>
+        public double? LutError => Predicted is null || !Comparable || Synthesized.Luts == 0 ? null : (Predicted.Luts - Synthesized.Luts) / Synthesized.Luts;
+    }
+
+    /// <summary>
+    /// Whether predictions describe this very design. The cost model's GEMM estimate sizes its own engine for the
+    /// device (groups of T multipliers chosen by the partition optimizer), not the lanes the generator built, so its
+    /// figures are shown for reference without an error.
+    /// </summary>
+    public bool Comparable => Total.Comparable;
+
+    public static SynthesisComparison Build(DesignManifest manifest, SynthesisReport report, CostPrediction.FamilyPrediction? prediction)
+    {
+        var rows = new List<Row>();
+        foreach (var module in manifest.Modules)
+        {
+            var synthesized = report.Modules.TryGetValue(module.Module, out var r) ? r : default;
+            CostPrediction.LayerPrediction? predicted = null;
+            if (prediction is not null && prediction.Architecture == "unrolled")
+            {
+                var matching = prediction.Layers.Where(l => module.Layers.Contains(l.Layer)).ToArray();
+                if (matching.Length > 0)
+                    predicted = new CostPrediction.LayerPrediction(string.Join("+", matching.Select(m => m.Layer)),
+                        matching.Sum(m => m.Luts), matching.Sum(m => m.FlipFlops), matching.Sum(m => m.Dsps), matching.Sum(m => m.Bram36), matching.Sum(m => m.Cycles));
+            }
+            rows.Add(new Row(module.Module, string.Join(", ", module.Layers), synthesized, predicted));
+        }
+        // The top's own cells (glue, the GEMM engine's shared logic) are the rest of the total.
+        bool comparable = prediction is null || prediction.Architecture == manifest.Architecture && manifest.Architecture == "unrolled";
+        return new SynthesisComparison(rows, new Row(manifest.Top + " (total)", "all", report.Total, prediction?.Total, comparable));
+    }
+}
