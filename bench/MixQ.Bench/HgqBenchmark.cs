@@ -101,6 +101,7 @@ internal static class HgqBenchmark
             Lap(2);
             optimizer.Step();
             extension?.AfterStep(i, steps + 5);
+            Graph.Release(loss); // as the Trainer does after each step
             Lap(3);
         }
         if (Environment.GetEnvironmentVariable("MIXQ_BENCH_PARTS") is not null)

@@ -18,9 +18,11 @@ internal static class GradientSink
     {
         if (tensor.Grad is null)
         {
-            var fresh = new float[tensor.Size];
-            write(fresh);
-            tensor.Grad = Tensor.Wrap(fresh, tensor.ShapeArray());
+            // Tensor.Uninitialized draws from the training memory pool (exactly Size floats), so activation-sized
+            // gradients reuse mapped memory instead of faulting in fresh pages every step.
+            var fresh = Tensor.Uninitialized(tensor.ShapeArray());
+            write(fresh.Storage);
+            tensor.Grad = fresh;
             return;
         }
         var scratch = ArrayPool<float>.Shared.Rent(tensor.Size);
