@@ -44,7 +44,7 @@ public static class GenerateCommand
             var manifest = DesignWriter.Write(integer, architecture, vectors, dir);
             try
             {
-                var prediction = CostPrediction.Compute(model, spec, plan, architecture);
+                var prediction = CostPrediction.Compute(model, spec, plan, integer, architecture);
                 AtomicFile.WriteAllText(Path.Combine(dir, CostPrediction.FileName), prediction.ToJson());
             }
             catch (MixQException e)

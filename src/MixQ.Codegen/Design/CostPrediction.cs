@@ -1,10 +1,11 @@
 using System.Text.Json;
-using MixQ.Codegen.Synthesis;
+using MixQ.Codegen.Gemm;
 using MixQ.Hardware.Cost;
 using MixQ.Hardware.Devices;
 using MixQ.Hardware.Estimate;
 using MixQ.NN.Modules;
 using MixQ.NN.Models;
+using MixQ.Quantization.Integer;
 using MixQ.Quantization.Plans;
 
 namespace MixQ.Codegen.Design;
@@ -12,8 +13,8 @@ namespace MixQ.Codegen.Design;
 /// <summary>
 /// prediction.json: the cost model's (MixQ.Hardware) resource estimate for a generated design, per layer and in
 /// total, for each FPGA family (xc7 on the XC7Z020, xcup on the XCZU9EG). Written by `mixq generate` from the
-/// quantized checkpoint, read by `mixq synth` to set the prediction next to yosys's figures. GEMM estimates give
-/// only totals (the engine is shared by all layers).
+/// quantized checkpoint, read by `mixq synth` to set the prediction next to yosys's figures. Unrolled designs are
+/// predicted per layer module, GEMM designs per core (the engine is shared by all layers).
 /// </summary>
 public sealed record CostPrediction(IReadOnlyDictionary<string, CostPrediction.FamilyPrediction> Families)
 {
@@ -21,27 +22,62 @@ public sealed record CostPrediction(IReadOnlyDictionary<string, CostPrediction.F
 
     public sealed record LayerPrediction(string Layer, double Luts, double FlipFlops, double Dsps, double Bram36, long Cycles);
 
-    public sealed record FamilyPrediction(string Device, string Architecture, IReadOnlyList<LayerPrediction> Layers, LayerPrediction Total);
+    /// <param name="Basis">
+    /// "generated-design" when the figures price the structure the generator wrote (unrolled layers; the GEMM engine's
+    /// lanes as <see cref="LaneEngine"/>), so `mixq synth` can compute an error; null in files from before it existed.
+    /// </param>
+    public sealed record FamilyPrediction(string Device, string Architecture, IReadOnlyList<LayerPrediction> Layers, LayerPrediction Total, string? Basis = null);
+
+    public const string GeneratedDesignBasis = "generated-design";
 
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static CostPrediction Compute(Module model, ModelSpec spec, QuantizationPlan plan, string architecture)
+    /// <summary>
+    /// The prediction for a design of <paramref name="architecture"/> generated from <paramref name="integer"/> (the
+    /// integer model of the quantized <paramref name="model"/>): unrolled designs per layer (<see cref="Estimator.Unrolled"/>),
+    /// GEMM designs per core for the lanes the generator builds by default (<see cref="LaneEngine"/>).
+    /// </summary>
+    public static CostPrediction Compute(Module model, ModelSpec spec, QuantizationPlan plan, IntegerModel integer, string architecture)
     {
         var families = new SortedDictionary<string, FamilyPrediction>(StringComparer.Ordinal);
         foreach (var (family, deviceName) in new[] { ("xc7", "XC7Z020"), ("xcup", "XCZU9EG") })
         {
             var device = DeviceCatalog.Resolve(deviceName);
-            var shapes = ModelShapes.Trace(model, spec.InputShape);
-            var estimate = architecture == "gemm"
-                ? Estimator.Gemm(device, CostModel.Default, shapes, plan)
-                : Estimator.Unrolled(device, CostModel.Default, shapes, plan, WeightLevels.FromModel(model, plan));
-            var layers = estimate.Layers.Select(l => new LayerPrediction(l.Name, l.Luts, l.FlipFlops, l.Dsps, l.Bram36, l.Cycles)).ToArray();
-            var t = estimate.Total;
-            families[family] = new FamilyPrediction(device.Name, estimate.Architecture, layers,
-                new LayerPrediction("total", t.Luts, t.FlipFlops, t.Dsps, t.Bram36, estimate.CyclesPerFrame));
+            families[family] = architecture == "gemm"
+                ? ForGemm(device, GemmDesign.Build(integer))
+                : ForUnrolled(device, Estimator.Unrolled(device, CostModel.Default, ModelShapes.Trace(model, spec.InputShape), plan, WeightLevels.FromModel(model, plan)));
         }
         return new CostPrediction(families);
     }
+
+    private static FamilyPrediction ForUnrolled(FpgaDevice device, DesignEstimate estimate)
+    {
+        var layers = estimate.Layers.Select(l => new LayerPrediction(l.Name, l.Luts, l.FlipFlops, l.Dsps, l.Bram36, l.Cycles)).ToArray();
+        var t = estimate.Total;
+        return new FamilyPrediction(device.Name, estimate.Architecture, layers,
+            new LayerPrediction("total", t.Luts, t.FlipFlops, t.Dsps, t.Bram36, estimate.CyclesPerFrame), GeneratedDesignBasis);
+    }
+
+    /// <summary>
+    /// The generated GEMM engine priced part by part: each core row holds its lanes and their weight ROMs (that is
+    /// where the Verilog puts them); the total adds the activation memories and the control. Cycles: the schedule's
+    /// load and compute cycles (the write-back drains come on top in simulation).
+    /// </summary>
+    public static FamilyPrediction ForGemm(FpgaDevice device, GemmDesign design)
+    {
+        var spec = new LaneEngine.Spec(design.LutLanes, design.DspLanes, design.LutProductBits, design.ShiftFieldBits, design.ActivationBits,
+            design.AccumulatorBits, GemmDesign.LutWordBits, GemmDesign.DspWordBits, design.WeightRomDepth, design.ActivationMemoryDepth);
+        var e = LaneEngine.Price(CostModel.Default, spec);
+        var lutRoms = LaneEngine.Bram(spec.RomDepth, spec.LutWordBits) * spec.LutLanes;
+        var dspRoms = LaneEngine.Bram(spec.RomDepth, spec.DspWordBits) * spec.DspLanes;
+        long cycles = design.InputBeats + design.ScheduledComputeCycles;
+        var layers = new List<LayerPrediction>();
+        if (design.LutLanes > 0) layers.Add(Row("mixq_lut_core", e.LutCore + lutRoms, 0));
+        if (design.DspLanes > 0) layers.Add(Row("mixq_dsp_core", e.DspCore + dspRoms, 0));
+        return new FamilyPrediction(device.Name, "gemm", layers, Row("total", e.Total, cycles), GeneratedDesignBasis);
+    }
+
+    private static LayerPrediction Row(string name, Resources r, long cycles) => new(name, r.Luts, r.FlipFlops, r.Dsps, r.Bram36, cycles);
 
     public string ToJson() => JsonSerializer.Serialize(this, Options).Replace("\r\n", "\n") + "\n";
 

@@ -82,8 +82,38 @@ public sealed class GemmDesign
     private int OW => 2 + _plan.Steps.SelectMany(s => s.Rules).Select(r => 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Abs(r.Offset))).DefaultIfEmpty(0).Max();
     private int PW => Math.Max(A + 32, OW) + 1;
     private int RW => Math.Max(PW, _plan.Steps.SelectMany(s => s.Rules).Select(r => r.Shift + 2).DefaultIfEmpty(0).Max());
-    private const int LutWordBits = 13; // {neg, va, sa[4:0], vb, sb[4:0]}
-    private const int DspWordBits = 8;
+    public const int LutWordBits = 13; // {neg, va, sa[4:0], vb, sb[4:0]}
+
+    /// <summary>Largest shift any LUT-core weight uses (PoT/SP2 shifts are F - e within the row frame; 0 without LUT rows).</summary>
+    public int MaxLutShift => _maxLutShift ??= _plan.Steps.Where(s => s.Kind != GemmStepKind.Pool)
+        .SelectMany(s => s.LutRows.SelectMany(row => Enumerable.Range(0, s.Len).Select(k =>
+        {
+            var c = ShiftCode.From(s.Weights!.RowFormats[row], s.Weights.RowFrames[row], s.Weights.Code(row, k));
+            return Math.Max(c.ShiftA, c.ShiftB);
+        }))).DefaultIfEmpty(0).Max();
+
+    private int? _maxLutShift;
+
+    /// <summary>Bits of the shift fields a LUT lane decodes (the ROM word keeps 5-bit fields; the upper bits are zero).</summary>
+    public int ShiftFieldBits => Math.Max(1, 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)MaxLutShift));
+
+    /// <summary>
+    /// Width of a LUT lane's product: the activation shifted by at most MaxLutShift (the ROM holds no larger shift),
+    /// two such terms added (one bit), then negated (one bit) — never wider than the accumulator.
+    /// </summary>
+    public int LutProductBits => Math.Min(A, AW + MaxLutShift + 2);
+
+    /// <summary>Activation code width in memory (signed), the accumulator width of every lane, and the ROM depth per lane.</summary>
+    public int ActivationBits => AW;
+    public int AccumulatorBits => A;
+    public int WeightRomDepth => RomDepth;
+    public int ActivationMemoryDepth => _plan.MemoryDepth;
+    public int InputBeats => _plan.InputSize;
+
+    /// <summary>The formats of the rows on the LUT core (PoT/SP2) and on the DSP core (fixed point).</summary>
+    public IReadOnlyList<NumberFormat> Formats(bool lutCore) => _plan.Steps.Where(s => s.Kind != GemmStepKind.Pool)
+        .SelectMany(s => (lutCore ? s.LutRows : s.DspRows).Select(r => s.Weights!.RowFormats[r])).Distinct().OrderBy(f => f.ToString(), StringComparer.Ordinal).ToArray();
+    public const int DspWordBits = 8;
 
     /// <summary>The ROM images: file name -> hex lines (one word per line), written to rom/.</summary>
     public IReadOnlyDictionary<string, string> RomFiles()
@@ -171,7 +201,11 @@ public sealed class GemmDesign
         w.Outdent();
         w.Line(");");
         w.Indent();
-        w.Line($"wire signed [{A - 1}:0] ax = {new IntType(AW, true).ExtendTo("a", A)};");
+        // LUT lanes shift only as far as the rows need (MaxLutShift), so their shifters and adder are as narrow as the
+        // cost model's calibrated runtime SP2 multiplier; the product is sign-extended into the accumulator.
+        int shiftBits = ShiftFieldBits, productBits = LutProductBits;
+        if (lut) w.Line($"wire signed [{productBits - 1}:0] ax = {new IntType(AW, true).ExtendTo("a", productBits)};");
+        else w.Line($"wire signed [{A - 1}:0] ax = {new IntType(AW, true).ExtendTo("a", A)};");
         for (int l = 0; l < lanes; l++)
         {
             w.Line($"(* rom_style = \"block\" *) reg [{wb - 1}:0] rom{l} [0:{RomDepth - 1}];");
@@ -180,9 +214,10 @@ public sealed class GemmDesign
             w.Line($"always @(posedge clk) if (issue) w{l} <= rom{l}[waddr];");
             if (lut)
             {
-                w.Line($"wire signed [{A - 1}:0] ta{l} = w{l}[11] ? (ax <<< w{l}[10:6]) : {VerilogText.Lit(0, A)};");
-                w.Line($"wire signed [{A - 1}:0] tb{l} = w{l}[5] ? (ax <<< w{l}[4:0]) : {VerilogText.Lit(0, A)};");
-                w.Line($"wire signed [{A - 1}:0] p{l} = w{l}[12] ? -(ta{l} + tb{l}) : (ta{l} + tb{l});");
+                w.Line($"wire signed [{productBits - 1}:0] ta{l} = w{l}[11] ? (ax <<< w{l}[{6 + shiftBits - 1}:6]) : {VerilogText.Lit(0, productBits)};");
+                w.Line($"wire signed [{productBits - 1}:0] tb{l} = w{l}[5] ? (ax <<< w{l}[{shiftBits - 1}:0]) : {VerilogText.Lit(0, productBits)};");
+                w.Line($"wire signed [{productBits - 1}:0] q{l} = w{l}[12] ? -(ta{l} + tb{l}) : (ta{l} + tb{l});");
+                w.Line($"wire signed [{A - 1}:0] p{l} = {new IntType(productBits, true).ExtendTo($"q{l}", A)};");
             }
             else
                 w.Line($"wire signed [{A - 1}:0] p{l} = ax * $signed(w{l});");

@@ -13,11 +13,18 @@ public sealed record SynthesisComparison(IReadOnlyList<SynthesisComparison.Row> 
     }
 
     /// <summary>
-    /// Whether predictions describe this very design. The cost model's GEMM estimate sizes its own engine for the
-    /// device (groups of T multipliers chosen by the partition optimizer), not the lanes the generator built, so its
-    /// figures are shown for reference without an error.
+    /// Whether predictions describe this very design. GEMM predictions written before they priced the generated lanes
+    /// (<see cref="CostPrediction.GeneratedDesignBasis"/>) estimated the partition optimizer's own engine instead;
+    /// those are shown for reference without an error.
     /// </summary>
     public bool Comparable => Total.Comparable;
+
+    /// <summary>
+    /// Whether the prediction prices this design's own structure: same architecture, and either the generated-design
+    /// basis or an unrolled prediction from before the basis was recorded (those were always per generated layer).
+    /// </summary>
+    private static bool Prices(CostPrediction.FamilyPrediction p, DesignManifest m) =>
+        p.Architecture == m.Architecture && (p.Basis == CostPrediction.GeneratedDesignBasis || m.Architecture == "unrolled");
 
     public static SynthesisComparison Build(DesignManifest manifest, SynthesisReport report, CostPrediction.FamilyPrediction? prediction)
     {
@@ -26,9 +33,10 @@ public sealed record SynthesisComparison(IReadOnlyList<SynthesisComparison.Row> 
         {
             var synthesized = report.Modules.TryGetValue(module.Module, out var r) ? r : default;
             CostPrediction.LayerPrediction? predicted = null;
-            if (prediction is not null && prediction.Architecture == "unrolled")
+            if (prediction is not null && Prices(prediction, manifest))
             {
-                var matching = prediction.Layers.Where(l => module.Layers.Contains(l.Layer)).ToArray();
+                // Unrolled predictions are per layer (a module may hold several); GEMM predictions per core module.
+                var matching = prediction.Layers.Where(l => l.Layer == module.Module || module.Layers.Contains(l.Layer)).ToArray();
                 if (matching.Length > 0)
                     predicted = new CostPrediction.LayerPrediction(string.Join("+", matching.Select(m => m.Layer)),
                         matching.Sum(m => m.Luts), matching.Sum(m => m.FlipFlops), matching.Sum(m => m.Dsps), matching.Sum(m => m.Bram36), matching.Sum(m => m.Cycles));
@@ -36,7 +44,7 @@ public sealed record SynthesisComparison(IReadOnlyList<SynthesisComparison.Row> 
             rows.Add(new Row(module.Module, string.Join(", ", module.Layers), synthesized, predicted));
         }
         // The top's own cells (glue, the GEMM engine's shared logic) are the rest of the total.
-        bool comparable = prediction is null || prediction.Architecture == manifest.Architecture && manifest.Architecture == "unrolled";
+        bool comparable = prediction is null || Prices(prediction, manifest);
         return new SynthesisComparison(rows, new Row(manifest.Top + " (total)", "all", report.Total, prediction?.Total, comparable));
     }
 }

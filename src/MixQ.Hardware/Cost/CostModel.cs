@@ -151,6 +151,18 @@ public sealed class CostModel
     }
 
     /// <summary>
+    /// A runtime two-term shift-add multiplier ±((x &lt;&lt; s1) + (x &lt;&lt; s2)) with a <paramref name="width"/>-bit
+    /// datapath and <paramref name="selectBits"/> shift-select bits in all: the structure of the calibrated SP2 runtime
+    /// block, for generators whose lane widths are known exactly (the GEMM engine's LUT lanes).
+    /// </summary>
+    public Resources ShiftAddMultiplier(int width, int selectBits)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(selectBits, 0);
+        return Resources.Lut(Math.Max(0, CostFeatures.Dot([width * selectBits, width, 1], _sp2)));
+    }
+
+    /// <summary>
     /// x * c for one constant weight magnitude c on the format's integer grid (<see cref="IntegerLevels"/>) as CSD
     /// shift-add: a PoT weight is wiring (0 LUT), an SP2 weight one adder, a fixed-point weight one adder per extra
     /// CSD digit. The sign of the weight folds into the adder tree that follows (add or subtract).

@@ -18,9 +18,10 @@ module mixq_lut_core (
   initial $readmemh("../rom/lut_lane0.hex", rom0);
   reg [12:0] w0;
   always @(posedge clk) if (issue) w0 <= rom0[waddr];
-  wire signed [23:0] ta0 = w0[11] ? (ax <<< w0[10:6]) : 24'sd0;
-  wire signed [23:0] tb0 = w0[5] ? (ax <<< w0[4:0]) : 24'sd0;
-  wire signed [23:0] p0 = w0[12] ? -(ta0 + tb0) : (ta0 + tb0);
+  wire signed [23:0] ta0 = w0[11] ? (ax <<< w0[9:6]) : 24'sd0;
+  wire signed [23:0] tb0 = w0[5] ? (ax <<< w0[3:0]) : 24'sd0;
+  wire signed [23:0] q0 = w0[12] ? -(ta0 + tb0) : (ta0 + tb0);
+  wire signed [23:0] p0 = $signed(q0);
   reg signed [23:0] acc0;
   always @(posedge clk) if (mac) acc0 <= (first ? 24'sd0 : acc0) + p0;
   assign acc_flat[0 +: 24] = acc0;
@@ -28,9 +29,10 @@ module mixq_lut_core (
   initial $readmemh("../rom/lut_lane1.hex", rom1);
   reg [12:0] w1;
   always @(posedge clk) if (issue) w1 <= rom1[waddr];
-  wire signed [23:0] ta1 = w1[11] ? (ax <<< w1[10:6]) : 24'sd0;
-  wire signed [23:0] tb1 = w1[5] ? (ax <<< w1[4:0]) : 24'sd0;
-  wire signed [23:0] p1 = w1[12] ? -(ta1 + tb1) : (ta1 + tb1);
+  wire signed [23:0] ta1 = w1[11] ? (ax <<< w1[9:6]) : 24'sd0;
+  wire signed [23:0] tb1 = w1[5] ? (ax <<< w1[3:0]) : 24'sd0;
+  wire signed [23:0] q1 = w1[12] ? -(ta1 + tb1) : (ta1 + tb1);
+  wire signed [23:0] p1 = $signed(q1);
   reg signed [23:0] acc1;
   always @(posedge clk) if (mac) acc1 <= (first ? 24'sd0 : acc1) + p1;
   assign acc_flat[24 +: 24] = acc1;
