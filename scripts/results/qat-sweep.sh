@@ -2,7 +2,8 @@
 # Quantization-aware fine-tuning sweep behind docs/RESULTS.md: every method, and the row-assignment ablation, from
 # one float checkpoint. Prints a markdown table (method, mix, rule, accuracy, average weight bits, seconds).
 #   usage: scripts/results/qat-sweep.sh FLOAT_CHECKPOINT DATA EPOCHS OUT_DIR
-#   RUNS="fixed rmsmp ..." limits the sweep to the named rows (default: all).
+#   RUNS="fixed rmsmp ..." limits the sweep to the named rows (default: all); EXTRA="..." adds mixq quantize
+#   options to every run (e.g. EXTRA="--limit-train 20000" for a shorter fine-tuning epoch).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ckpt=$1 data=$2 epochs=$3 out=$4
@@ -25,7 +26,7 @@ echo "|---|---|---|---|---:|---:|---:|---:|---:|"
 for r in "${runs[@]}"; do
   name=${r%%|*} args=${r#*|}
   [[ -z "${RUNS:-}" || " $RUNS " == *" $name "* ]] || continue
-  $mixq quantize --checkpoint "$ckpt" --data "$data" $args --abits 4 --epochs "$epochs" --out "$out/$name" --json \
+  $mixq quantize --checkpoint "$ckpt" --data "$data" $args --abits 4 --epochs "$epochs" ${EXTRA:-} --out "$out/$name" --json \
     > "$out/$name.log" 2>&1
   /usr/bin/python3 - "$name" "$out/$name.log" <<'PY'
 import json, sys
