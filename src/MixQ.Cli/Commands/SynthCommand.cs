@@ -16,7 +16,11 @@ public static class SynthCommand
         var design = new Option<string>("--design") { Description = "A design folder written by mixq generate", Required = true };
         var family = new Option<string>("--family") { Description = "FPGA family for synth_xilinx: xc7 or xcup", DefaultValueFactory = _ => "xc7" };
         var json = new Option<bool>("--json") { Description = "Print a JSON summary as the last line" };
-        var command = new Command("synth", "Synthesize a generated design with yosys and compare with the cost model") { design, family, json };
+        var reuse = new Option<bool>("--reuse")
+        {
+            Description = "Compare the statistics of the last synthesis (synth-FAMILY/stat.json) with the current prediction instead of running yosys again",
+        };
+        var command = new Command("synth", "Synthesize a generated design with yosys and compare with the cost model") { design, family, json, reuse };
         command.SetAction(parse =>
         {
             string dir = parse.GetRequiredValue(design);
@@ -24,7 +28,7 @@ public static class SynthCommand
             if (!DesignSynthesis.Families.Contains(fam)) throw new MixQException($"--family must be xc7 or xcup, got '{parse.GetValue(family)}'");
             var manifest = DesignManifest.Read(dir);
             var prediction = CostPrediction.Read(dir);
-            var (report, elapsed) = DesignSynthesis.Run(dir, fam);
+            var (report, elapsed) = parse.GetValue(reuse) ? DesignSynthesis.Reuse(dir, fam) : DesignSynthesis.Run(dir, fam);
             CostPrediction.FamilyPrediction? familyPrediction = null;
             prediction?.Families.TryGetValue(fam, out familyPrediction);
             var comparison = SynthesisComparison.Build(manifest, report, familyPrediction);

@@ -65,8 +65,11 @@ public sealed record CostPrediction(IReadOnlyDictionary<string, CostPrediction.F
     /// </summary>
     public static FamilyPrediction ForGemm(FpgaDevice device, GemmDesign design)
     {
+        // A LUT lane reads only the sign, the two valid bits and the low ShiftFieldBits of each shift field; synthesis
+        // drops the ROM and register bits nobody reads, so those are the bits that cost.
+        int lutWordBits = 3 + 2 * design.ShiftFieldBits;
         var spec = new LaneEngine.Spec(design.LutLanes, design.DspLanes, design.LutProductBits, design.ShiftFieldBits, design.ActivationBits,
-            design.AccumulatorBits, GemmDesign.LutWordBits, GemmDesign.DspWordBits, design.WeightRomDepth, design.ActivationMemoryDepth);
+            design.AccumulatorBits, lutWordBits, GemmDesign.DspWordBits, design.WeightRomDepth, design.ActivationMemoryDepth);
         var e = LaneEngine.Price(CostModel.Default, spec);
         var lutRoms = LaneEngine.Bram(spec.RomDepth, spec.LutWordBits) * spec.LutLanes;
         var dspRoms = LaneEngine.Bram(spec.RomDepth, spec.DspWordBits) * spec.DspLanes;

@@ -68,9 +68,12 @@ public static class DesignWriter
         return manifest;
     }
 
+    /// <summary>Writes atomically, and not at all when the file already holds these bytes (so regenerating an
+    /// unchanged design keeps its timestamps, and `mixq synth --reuse` can trust them).</summary>
     private static void WriteText(string path, string text)
     {
         byte[] bytes = new UTF8Encoding(false).GetBytes(text);
+        if (File.Exists(path) && new FileInfo(path).Length == bytes.Length && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes)) return;
         AtomicFile.Write(path, s => s.Write(bytes));
     }
 
