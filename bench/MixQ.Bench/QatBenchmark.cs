@@ -14,7 +14,8 @@ namespace MixQ.Bench;
 /// <summary>
 /// Cost of quantization-aware training: samples/s of full training steps of the float model and of the same model
 /// fake-quantized with an RMSMP plan (BatchNorm folded, row-wise weight quantizers, 4-bit input quantizers),
-/// measured back to back in one process. `MixQ.Bench qat [--models lenet5,cifarnet]`.
+/// measured back to back in one process. `MixQ.Bench qat [--models lenet5,cifarnet] [--parts]`; --parts also times
+/// each layer's weight and input quantizer alone (forward with the graph recorded, then its backward).
 /// </summary>
 internal static class QatBenchmark
 {
@@ -40,9 +41,49 @@ internal static class QatBenchmark
             var plan = PlanBuilder.Build(qatModel, new PlanOptions { Method = "rmsmp", Mix = MixPresets.For("rmsmp") });
             QatModel.Attach(qatModel, plan, "rmsmp", learnScales: true, [x]);
             double qatRate = Measure(qatModel, x, labels, steps);
+            if (args.Contains("--parts")) TimeQuantizers(qatModel, x);
             Console.WriteLine($"| {name} | {floatRate:F0} | {qatRate:F0} | {floatRate / qatRate:F2}x |");
         }
         return 0;
+    }
+
+    /// <summary>Forward (recorded) and backward time of each quantizer alone, per call.</summary>
+    private static void TimeQuantizers(Module model, Tensor x)
+    {
+        var inputs = new Dictionary<string, Tensor>();
+        var layers = QatModel.Layers(model);
+        foreach (var (name, layer) in layers) layer.InputProbe = t => inputs[name] = t.Clone();
+        using (GradMode.NoGrad()) model.Forward(x);
+        foreach (var (name, layer) in layers)
+        {
+            layer.InputProbe = null;
+            var input = inputs[name];
+            input.RequiresGrad = name != layers[0].Name; // the first layer's input is data
+            var (wf, wb) = Time(() => layer.WeightQuantizer!.Forward(layer.Weight), model);
+            var (af, ab) = Time(() => layer.InputQuantizer!.Forward(input), model);
+            Console.WriteLine($"    {name}: weight quantizer forward {wf:F3} ms, backward {wb:F3} ms; input quantizer forward {af:F3} ms, backward {ab:F3} ms");
+        }
+    }
+
+    private static (double Forward, double Backward) Time(Func<Tensor> run, Module model)
+    {
+        const int reps = 50;
+        double forward = 0, backward = 0;
+        for (int i = -5; i < reps; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            var y = run();
+            long t1 = Stopwatch.GetTimestamp();
+            var seed = Tensor.Ones(y.ShapeArray());
+            long t2 = Stopwatch.GetTimestamp();
+            Graph.Backward(y, seed);
+            long t3 = Stopwatch.GetTimestamp();
+            foreach (var p in model.Parameters()) p.Grad = null;
+            if (i < 0) continue;
+            forward += Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds;
+            backward += Stopwatch.GetElapsedTime(t2, t3).TotalMilliseconds;
+        }
+        return (forward / reps, backward / reps);
     }
 
     private static double Measure(Module model, Tensor x, int[] labels, int steps)

@@ -1,0 +1,183 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace MixQ.Quantization;
+
+/// <summary>
+/// The per-element backward passes of <see cref="FakeQuant"/>: the straight-through masks and the values the LSQ
+/// scale and PACT clip gradients sum. The element-wise parts run on Vector512/Vector256; the sums stay in double,
+/// element after element in index order, exactly as the scalar twins (<c>...Scalar</c>) add them, so every path
+/// gives the same bits (a sum's rounding depends on its order). Tested against the twins on odd lengths.
+/// </summary>
+internal static class FakeQuantGradients
+{
+    /// <summary>
+    /// One weight row: t = w * inv; inside = |t| &lt;= maxQ. Writes dw = inside ? g : 0 when <paramref name="dw"/> is
+    /// not empty. When <paramref name="levels"/> (the row's Q(t)) is not empty, overwrites it with the LSQ factor
+    /// c = inside ? q - t : q and returns Σ g c in double (else 0).
+    /// </summary>
+    public static double WeightRow(ReadOnlySpan<float> w, float inv, float maxQ, ReadOnlySpan<float> g, Span<float> dw, Span<float> levels)
+    {
+        int n = w.Length;
+        if (g.Length != n || (!dw.IsEmpty && dw.Length != n) || (!levels.IsEmpty && levels.Length != n))
+            throw new ArgumentException("span lengths differ");
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated) i = WeightRow512(w, inv, maxQ, g, dw, levels);
+        else if (Vector256.IsHardwareAccelerated) i = WeightRow256(w, inv, maxQ, g, dw, levels);
+        WeightRowScalar(w[i..], inv, maxQ, g[i..], dw.IsEmpty ? dw : dw[i..], levels.IsEmpty ? levels : levels[i..]);
+        return levels.IsEmpty ? 0 : SumProducts(g, levels);
+    }
+
+    /// <summary>Scalar reference twin of <see cref="WeightRow"/>'s element-wise part (the sum is <see cref="SumProducts"/>).</summary>
+    public static void WeightRowScalar(ReadOnlySpan<float> w, float inv, float maxQ, ReadOnlySpan<float> g, Span<float> dw, Span<float> levels)
+    {
+        for (int j = 0; j < w.Length; j++)
+        {
+            float t = w[j] * inv;
+            bool inside = MathF.Abs(t) <= maxQ;
+            if (!dw.IsEmpty) dw[j] = inside ? g[j] : 0f;
+            if (!levels.IsEmpty) levels[j] = inside ? levels[j] - t : levels[j];
+        }
+    }
+
+    /// <summary>Σ g[j] c[j] in double, in index order (each product is exact: two 24-bit significands).</summary>
+    public static double SumProducts(ReadOnlySpan<float> g, ReadOnlySpan<float> c)
+    {
+        double sum = 0;
+        for (int j = 0; j < c.Length; j++) sum += (double)g[j] * c[j];
+        return sum;
+    }
+
+    public static int WeightRow512(ReadOnlySpan<float> w, float inv, float maxQ, ReadOnlySpan<float> g, Span<float> dw, Span<float> levels)
+    {
+        int n = w.Length, i = 0;
+        ref float pw = ref MemoryMarshal.GetReference(w);
+        ref float pg = ref MemoryMarshal.GetReference(g);
+        ref float pd = ref MemoryMarshal.GetReference(dw);
+        ref float pl = ref MemoryMarshal.GetReference(levels);
+        bool writeDw = !dw.IsEmpty, writeLevels = !levels.IsEmpty;
+        var vinv = Vector512.Create(inv);
+        var vmax = Vector512.Create(maxQ);
+        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+        {
+            var t = Vector512.LoadUnsafe(ref pw, (nuint)i) * vinv;
+            var inside = Vector512.LessThanOrEqual(Vector512.Abs(t), vmax);
+            if (writeDw) (inside & Vector512.LoadUnsafe(ref pg, (nuint)i)).StoreUnsafe(ref pd, (nuint)i);
+            if (writeLevels)
+            {
+                var q = Vector512.LoadUnsafe(ref pl, (nuint)i);
+                Vector512.ConditionalSelect(inside, q - t, q).StoreUnsafe(ref pl, (nuint)i);
+            }
+        }
+        return i;
+    }
+
+    public static int WeightRow256(ReadOnlySpan<float> w, float inv, float maxQ, ReadOnlySpan<float> g, Span<float> dw, Span<float> levels)
+    {
+        int n = w.Length, i = 0;
+        ref float pw = ref MemoryMarshal.GetReference(w);
+        ref float pg = ref MemoryMarshal.GetReference(g);
+        ref float pd = ref MemoryMarshal.GetReference(dw);
+        ref float pl = ref MemoryMarshal.GetReference(levels);
+        bool writeDw = !dw.IsEmpty, writeLevels = !levels.IsEmpty;
+        var vinv = Vector256.Create(inv);
+        var vmax = Vector256.Create(maxQ);
+        for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            var t = Vector256.LoadUnsafe(ref pw, (nuint)i) * vinv;
+            var inside = Vector256.LessThanOrEqual(Vector256.Abs(t), vmax);
+            if (writeDw) (inside & Vector256.LoadUnsafe(ref pg, (nuint)i)).StoreUnsafe(ref pd, (nuint)i);
+            if (writeLevels)
+            {
+                var q = Vector256.LoadUnsafe(ref pl, (nuint)i);
+                Vector256.ConditionalSelect(inside, q - t, q).StoreUnsafe(ref pl, (nuint)i);
+            }
+        }
+        return i;
+    }
+
+    /// <summary>
+    /// Activations with clip a (PACT): dx = g where low &lt; x &lt; a (unsigned: 0 &lt;= x &lt; a), else 0, written when
+    /// <paramref name="dx"/> is not empty; returns Σ g over x &gt;= a minus Σ g over x &lt;= -a (signed), in double in
+    /// index order. Clipped entries are rare once the clip is calibrated, so the vector paths only look for them and
+    /// add the few they find one by one, in order.
+    /// </summary>
+    public static double Activation(ReadOnlySpan<float> x, float a, bool signed, ReadOnlySpan<float> g, Span<float> dx)
+    {
+        int n = x.Length;
+        if (g.Length != n || (!dx.IsEmpty && dx.Length != n)) throw new ArgumentException("span lengths differ");
+        double sum = 0;
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated) i = Activation512(x, a, signed, g, dx, ref sum);
+        else if (Vector256.IsHardwareAccelerated) i = Activation256(x, a, signed, g, dx, ref sum);
+        ActivationScalar(x[i..], a, signed, g[i..], dx.IsEmpty ? dx : dx[i..], ref sum);
+        return sum;
+    }
+
+    /// <summary>Scalar reference twin of <see cref="Activation"/>; adds into <paramref name="sum"/>.</summary>
+    public static void ActivationScalar(ReadOnlySpan<float> x, float a, bool signed, ReadOnlySpan<float> g, Span<float> dx, ref double sum)
+    {
+        float low = signed ? -a : 0f;
+        for (int i = 0; i < x.Length; i++)
+        {
+            float v = x[i];
+            if (!dx.IsEmpty)
+            {
+                bool inside = signed ? v > low && v < a : v >= low && v < a;
+                dx[i] = inside ? g[i] : 0f;
+            }
+            if (v >= a) sum += g[i];
+            else if (signed && v <= -a) sum -= g[i];
+        }
+    }
+
+    public static int Activation512(ReadOnlySpan<float> x, float a, bool signed, ReadOnlySpan<float> g, Span<float> dx, ref double sum)
+    {
+        int n = x.Length, i = 0;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float pg = ref MemoryMarshal.GetReference(g);
+        ref float pd = ref MemoryMarshal.GetReference(dx);
+        bool writeDx = !dx.IsEmpty;
+        var va = Vector512.Create(a);
+        var vlow = Vector512.Create(signed ? -a : 0f);
+        var aboveLow = signed ? Vector512<float>.Zero : Vector512<float>.AllBitsSet; // unsigned: x == low is inside
+        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+        {
+            var v = Vector512.LoadUnsafe(ref px, (nuint)i);
+            var vg = Vector512.LoadUnsafe(ref pg, (nuint)i);
+            var atLowEdge = Vector512.Equals(v, vlow) & aboveLow;
+            var inside = (Vector512.GreaterThan(v, vlow) | atLowEdge) & Vector512.LessThan(v, va);
+            if (writeDx) (inside & vg).StoreUnsafe(ref pd, (nuint)i);
+            var clipped = Vector512.GreaterThanOrEqual(v, va);
+            if (signed) clipped |= Vector512.LessThanOrEqual(v, vlow);
+            if (clipped.ExtractMostSignificantBits() != 0)
+                ActivationScalar(x.Slice(i, Vector512<float>.Count), a, signed, g.Slice(i, Vector512<float>.Count), [], ref sum);
+        }
+        return i;
+    }
+
+    public static int Activation256(ReadOnlySpan<float> x, float a, bool signed, ReadOnlySpan<float> g, Span<float> dx, ref double sum)
+    {
+        int n = x.Length, i = 0;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float pg = ref MemoryMarshal.GetReference(g);
+        ref float pd = ref MemoryMarshal.GetReference(dx);
+        bool writeDx = !dx.IsEmpty;
+        var va = Vector256.Create(a);
+        var vlow = Vector256.Create(signed ? -a : 0f);
+        var aboveLow = signed ? Vector256<float>.Zero : Vector256<float>.AllBitsSet;
+        for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            var v = Vector256.LoadUnsafe(ref px, (nuint)i);
+            var vg = Vector256.LoadUnsafe(ref pg, (nuint)i);
+            var atLowEdge = Vector256.Equals(v, vlow) & aboveLow;
+            var inside = (Vector256.GreaterThan(v, vlow) | atLowEdge) & Vector256.LessThan(v, va);
+            if (writeDx) (inside & vg).StoreUnsafe(ref pd, (nuint)i);
+            var clipped = Vector256.GreaterThanOrEqual(v, va);
+            if (signed) clipped |= Vector256.LessThanOrEqual(v, vlow);
+            if (clipped.ExtractMostSignificantBits() != 0)
+                ActivationScalar(x.Slice(i, Vector256<float>.Count), a, signed, g.Slice(i, Vector256<float>.Count), [], ref sum);
+        }
+        return i;
+    }
+}

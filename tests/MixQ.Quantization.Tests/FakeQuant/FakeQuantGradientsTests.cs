@@ -1,0 +1,192 @@
+using MixQ.Quantization.NumberSystems;
+using MixQ.Tensors;
+using MixQ.Tensors.Kernels;
+
+namespace MixQ.Quantization.Tests;
+
+/// <summary>
+/// The vector backward kernels of the fake quantizers against their scalar twins (bit for bit, odd lengths, values on
+/// every boundary), and the whole ops against the per-element formulas the kernels replaced.
+/// </summary>
+public class FakeQuantGradientsTests
+{
+    private static int[] Bits(float[] x) => x.Select(BitConverter.SingleToInt32Bits).ToArray();
+
+    private static float Edgy(Random rng, float edge) => rng.Next(5) switch
+    {
+        0 => edge,
+        1 => -edge,
+        2 => MathF.BitIncrement(edge) * (rng.Next(2) * 2 - 1),
+        3 => MathF.BitDecrement(edge) * (rng.Next(2) * 2 - 1),
+        _ => (float)(rng.NextDouble() * 3 - 1.5) * edge,
+    };
+
+    [Theory]
+    [InlineData(1f, 0.25f)]
+    [InlineData(0.5f, 0.1f)]
+    [InlineData(1f, 3f)]
+    public void WeightRowVectorPathsAreBitIdenticalToTheScalarTwin(float maxQ, float alpha)
+    {
+        var rng = new Random((int)(maxQ * 10 + alpha * 100));
+        float inv = 1f / alpha;
+        for (int n = 0; n <= 70; n++)
+        {
+            var w = Enumerable.Range(0, n).Select(_ => Edgy(rng, maxQ * alpha)).ToArray();
+            var g = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            var q = w.Select(v => NumberFormat.Sp2(4).Levels.Nearest(v * inv)).ToArray();
+
+            var dwScalar = new float[n];
+            var cScalar = (float[])q.Clone();
+            FakeQuantGradients.WeightRowScalar(w, inv, maxQ, g, dwScalar, cScalar);
+            double sumScalar = FakeQuantGradients.SumProducts(g, cScalar);
+
+            foreach (var path in new Func<float[], float[], float[], int>[]
+            {
+                (dw, c, _) => FakeQuantGradients.WeightRow512(w, inv, maxQ, g, dw, c),
+                (dw, c, _) => FakeQuantGradients.WeightRow256(w, inv, maxQ, g, dw, c),
+                (_, _, _) => 0,
+            })
+            {
+                var dw = new float[n];
+                var c = (float[])q.Clone();
+                int done = path(dw, c, q);
+                FakeQuantGradients.WeightRowScalar(w.AsSpan(done), inv, maxQ, g.AsSpan(done), dw.AsSpan(done), c.AsSpan(done));
+                Assert.Equal(Bits(dwScalar), Bits(dw));
+                Assert.Equal(Bits(cScalar), Bits(c));
+            }
+
+            var dwDispatched = new float[n];
+            var cDispatched = (float[])q.Clone();
+            double sum = FakeQuantGradients.WeightRow(w, inv, maxQ, g, dwDispatched, cDispatched);
+            Assert.Equal(Bits(dwScalar), Bits(dwDispatched));
+            Assert.Equal(Bits(cScalar), Bits(cDispatched));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(sumScalar), BitConverter.DoubleToInt64Bits(sum));
+
+            // Either output may be absent.
+            var dwOnly = new float[n];
+            Assert.Equal(0, FakeQuantGradients.WeightRow(w, inv, maxQ, g, dwOnly, []));
+            Assert.Equal(Bits(dwScalar), Bits(dwOnly));
+            var cOnly = (float[])q.Clone();
+            FakeQuantGradients.WeightRow(w, inv, maxQ, g, [], cOnly);
+            Assert.Equal(Bits(cScalar), Bits(cOnly));
+        }
+    }
+
+    [Theory]
+    [InlineData(false, 0.002)]
+    [InlineData(false, 0.4)]
+    [InlineData(true, 0.002)]
+    [InlineData(true, 0.4)]
+    public void ActivationVectorPathsAreBitIdenticalToTheScalarTwin(bool signed, double clippedShare)
+    {
+        var rng = new Random(signed ? 7 : 8);
+        float a = 1.7f;
+        for (int n = 0; n <= 70; n++)
+        {
+            var x = Enumerable.Range(0, n).Select(_ => rng.NextDouble() < clippedShare
+                ? (rng.Next(2) == 0 ? a : -a) * (1 + (float)rng.NextDouble())
+                : rng.Next(6) switch { 0 => 0f, 1 => -0f, 2 => a, 3 => -a, 4 => MathF.BitDecrement(a), _ => (float)(rng.NextDouble() * 2 - 1) * a })
+                .ToArray();
+            var g = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            var dxScalar = new float[n];
+            double sumScalar = 0;
+            FakeQuantGradients.ActivationScalar(x, a, signed, g, dxScalar, ref sumScalar);
+
+            foreach (var path in new[] { 512, 256 })
+            {
+                var dx = new float[n];
+                double sum = 0;
+                int done = path == 512
+                    ? FakeQuantGradients.Activation512(x, a, signed, g, dx, ref sum)
+                    : FakeQuantGradients.Activation256(x, a, signed, g, dx, ref sum);
+                FakeQuantGradients.ActivationScalar(x.AsSpan(done), a, signed, g.AsSpan(done), dx.AsSpan(done), ref sum);
+                Assert.Equal(Bits(dxScalar), Bits(dx));
+                Assert.Equal(BitConverter.DoubleToInt64Bits(sumScalar), BitConverter.DoubleToInt64Bits(sum));
+            }
+            var dxDispatched = new float[n];
+            Assert.Equal(BitConverter.DoubleToInt64Bits(sumScalar), BitConverter.DoubleToInt64Bits(FakeQuantGradients.Activation(x, a, signed, g, dxDispatched)));
+            Assert.Equal(Bits(dxScalar), Bits(dxDispatched));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(sumScalar), BitConverter.DoubleToInt64Bits(FakeQuantGradients.Activation(x, a, signed, g, [])));
+        }
+    }
+
+    [Fact]
+    public void RowWiseBackwardEqualsThePerElementFormula()
+    {
+        // Large enough to be split over threads; mixed formats; the formula is the one the kernels replaced.
+        var rng = new Random(11);
+        int rows = 97, length = 413;
+        var formats = Enumerable.Range(0, rows).Select(r => NumberFormat.Parse(new[] { "sp2-4", "fixed-4", "fixed-8", "pot-4", "sp2-2" }[r % 5])).ToArray();
+        var wData = Enumerable.Range(0, rows * length).Select(_ => 0.1f * Tensor.Gaussian(rng)).ToArray();
+        var alphas = Enumerable.Range(0, rows).Select(_ => 0.05f + 0.2f * (float)rng.NextDouble()).ToArray();
+        var gData = Enumerable.Range(0, rows * length).Select(_ => Tensor.Gaussian(rng)).ToArray();
+        const float factor = 0.37f;
+
+        var w = Tensor.FromArray(wData, rows, length);
+        w.RequiresGrad = true;
+        var scale = Tensor.FromArray(alphas, rows);
+        scale.RequiresGrad = true;
+        var y = FakeQuant.RowWiseWeights(w, formats, scale, factor);
+        y.Backward(Tensor.FromArray(gData, rows, length));
+
+        var dwExpected = new float[rows * length];
+        var scaleExpected = new float[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            float inv = 1f / alphas[r], maxQ = formats[r].Levels.MaxMagnitude;
+            double sum = 0;
+            for (int j = 0; j < length; j++)
+            {
+                int i = r * length + j;
+                float t = wData[i] * inv;
+                float q = formats[r].Levels.Nearest(t);
+                bool inside = MathF.Abs(t) <= maxQ;
+                dwExpected[i] = inside ? gData[i] : 0f;
+                sum += (double)gData[i] * (inside ? q - t : q);
+            }
+            scaleExpected[r] = (float)(sum * factor);
+        }
+        Assert.Equal(Bits(dwExpected), Bits(w.Grad!.ToArray()));
+        Assert.Equal(Bits(scaleExpected), Bits(scale.Grad!.ToArray()));
+
+        // A second backward over the same graph (its levels were consumed by the first) adds the same again.
+        y.Backward(Tensor.FromArray(gData, rows, length));
+        Assert.Equal(Bits(scaleExpected.Select(v => v + v).ToArray()), Bits(scale.Grad!.ToArray()));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ActivationBackwardEqualsThePerElementFormula(bool signed)
+    {
+        var rng = new Random(signed ? 3 : 4);
+        int batch = 64, features = 1031;
+        float a = 2.5f;
+        var xData = Enumerable.Range(0, batch * features).Select(_ => 1.5f * Tensor.Gaussian(rng)).ToArray();
+        var gData = Enumerable.Range(0, batch * features).Select(_ => Tensor.Gaussian(rng)).ToArray();
+        var x = Tensor.FromArray(xData, batch, features);
+        x.RequiresGrad = true;
+        var clip = Tensor.FromArray([a], 1);
+        clip.RequiresGrad = true;
+        FakeQuant.Activations(x, clip, 4, signed).Backward(Tensor.FromArray(gData, batch, features));
+
+        int size = batch * features, reduce = BatchParallel.ReductionChunks;
+        var dxExpected = new float[size];
+        double total = 0;
+        for (int chunk = 0; chunk < reduce; chunk++)
+        {
+            double sum = 0;
+            for (int i = BatchParallel.ChunkStart(size, reduce, chunk); i < BatchParallel.ChunkStart(size, reduce, chunk + 1); i++)
+            {
+                float v = xData[i];
+                bool inside = signed ? v > -a && v < a : v >= 0f && v < a;
+                dxExpected[i] = inside ? gData[i] : 0f;
+                if (v >= a) sum += gData[i];
+                else if (signed && v <= -a) sum -= gData[i];
+            }
+            total += sum;
+        }
+        Assert.Equal(Bits(dxExpected), Bits(x.Grad!.ToArray()));
+        Assert.Equal(BitConverter.SingleToInt32Bits((float)total), BitConverter.SingleToInt32Bits(clip.Grad!.Item()));
+    }
+}
