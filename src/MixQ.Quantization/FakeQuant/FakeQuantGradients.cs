@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -16,6 +17,7 @@ internal static class FakeQuantGradients
     /// not empty. When <paramref name="levels"/> (the row's Q(t)) is not empty, overwrites it with the LSQ factor
     /// c = inside ? q - t : q and returns Σ g c in double (else 0).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double WeightRow(ReadOnlySpan<float> w, float inv, float maxQ, ReadOnlySpan<float> g, Span<float> dw, Span<float> levels)
     {
         int n = w.Length;
@@ -41,6 +43,7 @@ internal static class FakeQuantGradients
     }
 
     /// <summary>Σ g[j] c[j] in double, in index order (each product is exact: two 24-bit significands).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SumProducts(ReadOnlySpan<float> g, ReadOnlySpan<float> c)
     {
         double sum = 0;
@@ -48,6 +51,7 @@ internal static class FakeQuantGradients
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int WeightRow512(ReadOnlySpan<float> w, float inv, float maxQ, ReadOnlySpan<float> g, Span<float> dw, Span<float> levels)
     {
         int n = w.Length, i = 0;
@@ -72,6 +76,7 @@ internal static class FakeQuantGradients
         return i;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int WeightRow256(ReadOnlySpan<float> w, float inv, float maxQ, ReadOnlySpan<float> g, Span<float> dw, Span<float> levels)
     {
         int n = w.Length, i = 0;
@@ -102,6 +107,7 @@ internal static class FakeQuantGradients
     /// index order. Clipped entries are rare once the clip is calibrated, so the vector paths only look for them and
     /// add the few they find one by one, in order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Activation(ReadOnlySpan<float> x, float a, bool signed, ReadOnlySpan<float> g, Span<float> dx)
     {
         int n = x.Length;
@@ -131,6 +137,7 @@ internal static class FakeQuantGradients
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Activation512(ReadOnlySpan<float> x, float a, bool signed, ReadOnlySpan<float> g, Span<float> dx, ref double sum)
     {
         int n = x.Length, i = 0;
@@ -156,6 +163,7 @@ internal static class FakeQuantGradients
         return i;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Activation256(ReadOnlySpan<float> x, float a, bool signed, ReadOnlySpan<float> g, Span<float> dx, ref double sum)
     {
         int n = x.Length, i = 0;
