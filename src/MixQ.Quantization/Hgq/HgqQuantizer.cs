@@ -255,13 +255,7 @@ public sealed class HgqQuantizer : Module
         if (Role == HgqRole.Weight)
         {
             if (weight is null) throw new ArgumentNullException(nameof(weight), "weight bits depend on the weight");
-            if (_cachedSpans is not null && ReferenceEquals(_cachedWeight, weight.Storage) && weight.IsContiguous)
-                _cachedSpans.CopyTo(b, 0);
-            else
-            {
-                var codes = WeightCodes(weight.Detach());
-                for (int e = 0; e < ElementSize; e++) b[e] = FixedPoint.NonZeroSpan(codes[e]);
-            }
+            CopyWeightSpans(weight, b);
         }
         else
         {
@@ -284,6 +278,22 @@ public sealed class HgqQuantizer : Module
                 if (b[e] > 0) df[e / GroupSpan] += gs[e];
             GradientSink.Write(f, buffer => df.CopyTo(buffer, 0));
         });
+    }
+
+    /// <summary>
+    /// The non-zero bit span of every weight code into <paramref name="destination"/>: from the last forward pass over
+    /// the same weight storage when there was one (see <see cref="ElementBits"/>), else computed afresh.
+    /// </summary>
+    internal void CopyWeightSpans(Tensor weight, Span<float> destination)
+    {
+        if (Role != HgqRole.Weight) throw new InvalidOperationException("only a weight quantizer has weight spans");
+        if (_cachedSpans is not null && ReferenceEquals(_cachedWeight, weight.Storage) && weight.IsContiguous)
+        {
+            _cachedSpans.CopyTo(destination);
+            return;
+        }
+        var codes = WeightCodes(weight.Detach());
+        for (int e = 0; e < ElementSize; e++) destination[e] = FixedPoint.NonZeroSpan(codes[e]);
     }
 
     /// <summary>Integer bit counts per element (the exact counterpart of <see cref="ElementBits"/>).</summary>
