@@ -82,10 +82,13 @@ public static class FakeQuant
                     for (int r = start; r < end; r++)
                     {
                         int o = r * length;
-                        double sum = FakeQuantGradients.WeightRow(ws.AsSpan(wo + o, length), 1f / alphas[r], formats[r].Levels.MaxMagnitude,
+                        FakeQuantGradients.WeightRow(ws.AsSpan(wo + o, length), 1f / alphas[r], formats[r].Levels.MaxMagnitude,
                             gs.AsSpan(go + o, length), dw is null ? [] : dw.AsSpan(o, length), c is null ? [] : c.AsSpan(o, length));
-                        if (scaleGrad is not null) scaleGrad[r] = (float)(sum * scaleGradientFactor);
                     }
+                    if (scaleGrad is null) return;
+                    Span<double> sums = end - start <= 256 ? stackalloc double[end - start] : new double[end - start];
+                    FakeQuantGradients.SumProductsOfRows(gs.AsSpan(go + start * length, (end - start) * length), c.AsSpan(start * length, (end - start) * length), length, sums);
+                    for (int r = start; r < end; r++) scaleGrad[r] = (float)(sums[r - start] * scaleGradientFactor);
                 });
             }
             if (w.RequiresGrad) GradientSink.Write(w, buffer => Rows(buffer));

@@ -15,10 +15,10 @@ internal static class FakeQuantGradients
     /// <summary>
     /// One weight row: t = w * inv; inside = |t| &lt;= maxQ. Writes dw = inside ? g : 0 when <paramref name="dw"/> is
     /// not empty. When <paramref name="levels"/> (the row's Q(t)) is not empty, overwrites it with the LSQ factor
-    /// c = inside ? q - t : q and returns Σ g c in double (else 0).
+    /// c = inside ? q - t : q, whose products with g <see cref="SumProductsOfRows"/> then adds up.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double WeightRow(ReadOnlySpan<float> w, float inv, float maxQ, ReadOnlySpan<float> g, Span<float> dw, Span<float> levels)
+    public static void WeightRow(ReadOnlySpan<float> w, float inv, float maxQ, ReadOnlySpan<float> g, Span<float> dw, Span<float> levels)
     {
         int n = w.Length;
         if (g.Length != n || (!dw.IsEmpty && dw.Length != n) || (!levels.IsEmpty && levels.Length != n))
@@ -27,7 +27,6 @@ internal static class FakeQuantGradients
         if (Vector512.IsHardwareAccelerated) i = WeightRow512(w, inv, maxQ, g, dw, levels);
         else if (Vector256.IsHardwareAccelerated) i = WeightRow256(w, inv, maxQ, g, dw, levels);
         WeightRowScalar(w[i..], inv, maxQ, g[i..], dw.IsEmpty ? dw : dw[i..], levels.IsEmpty ? levels : levels[i..]);
-        return levels.IsEmpty ? 0 : SumProducts(g, levels);
     }
 
     /// <summary>Scalar reference twin of <see cref="WeightRow"/>'s element-wise part (the sum is <see cref="SumProducts"/>).</summary>
@@ -49,6 +48,43 @@ internal static class FakeQuantGradients
         double sum = 0;
         for (int j = 0; j < c.Length; j++) sum += (double)g[j] * c[j];
         return sum;
+    }
+
+    /// <summary>
+    /// sums[r] = <see cref="SumProducts"/> of row r of g and c (rows of <paramref name="length"/>, back to back). Each
+    /// row keeps its own in-order sum, so the bits are <see cref="SumProducts"/>'s; four rows advance together only
+    /// because one chain of dependent double additions leaves the adder idle three cycles in four.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SumProductsOfRows(ReadOnlySpan<float> g, ReadOnlySpan<float> c, int length, Span<double> sums)
+    {
+        int rows = sums.Length;
+        if (g.Length < rows * length || c.Length < rows * length) throw new ArgumentException("spans shorter than the rows");
+        int r = 0;
+        for (; r + 4 <= rows; r += 4)
+        {
+            var g0 = g.Slice(r * length, length);
+            var g1 = g.Slice((r + 1) * length, length);
+            var g2 = g.Slice((r + 2) * length, length);
+            var g3 = g.Slice((r + 3) * length, length);
+            var c0 = c.Slice(r * length, length);
+            var c1 = c.Slice((r + 1) * length, length);
+            var c2 = c.Slice((r + 2) * length, length);
+            var c3 = c.Slice((r + 3) * length, length);
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int j = 0; j < length; j++)
+            {
+                s0 += (double)g0[j] * c0[j];
+                s1 += (double)g1[j] * c1[j];
+                s2 += (double)g2[j] * c2[j];
+                s3 += (double)g3[j] * c3[j];
+            }
+            sums[r] = s0;
+            sums[r + 1] = s1;
+            sums[r + 2] = s2;
+            sums[r + 3] = s3;
+        }
+        for (; r < rows; r++) sums[r] = SumProducts(g.Slice(r * length, length), c.Slice(r * length, length));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
