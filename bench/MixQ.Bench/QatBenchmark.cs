@@ -14,9 +14,10 @@ namespace MixQ.Bench;
 /// <summary>
 /// Cost of quantization-aware training: samples/s of full training steps of the float model and of the same model
 /// fake-quantized with an RMSMP plan (BatchNorm folded, row-wise weight quantizers, 4-bit input quantizers),
-/// measured back to back in one process. `MixQ.Bench qat [--models lenet5,cifarnet] [--repeats N] [--parts]`: with
-/// --repeats the two are measured alternately N times and the best of each is reported (on a shared machine the
-/// best run is the one least disturbed), with every repeat's ratio in a last column; --parts also times
+/// measured back to back in one process. `MixQ.Bench qat [--models lenet5,cifarnet] [--repeats N] [--parts]`: the two
+/// are measured alternately N times; the table reports each model's mean step time over all repeats (as samples/s: what
+/// an epoch costs) and their ratio, the ratio of median steps, then every repeat's own ratio (the VM's speed drifts by up to 3x between seconds, so single
+/// runs mislead); --parts also times
 /// each layer's weight and input quantizer alone (forward with the graph recorded, then its backward).
 /// </summary>
 internal static class QatBenchmark
@@ -25,8 +26,8 @@ internal static class QatBenchmark
     {
         string models = args.SkipWhile(a => a != "--models").Skip(1).FirstOrDefault() ?? "mlp,lenet5,cifarnet";
         int repeats = int.Parse(args.SkipWhile(a => a != "--repeats").Skip(1).FirstOrDefault() ?? "1");
-        Console.WriteLine("| model | float samples/s | QAT (rmsmp) samples/s | QAT / float time | each repeat |");
-        Console.WriteLine("|---|---:|---:|---:|---|");
+        Console.WriteLine("| model | float samples/s | QAT (rmsmp) samples/s | QAT / float time | same, median steps | each repeat |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---|");
         foreach (var name in models.Split(','))
         {
             int[] shape = name is "cifarnet" or "resnet20" ? [3, 32, 32] : [1, 28, 28];
@@ -42,17 +43,19 @@ internal static class QatBenchmark
             BatchNormFolding.FoldAll(qatModel);
             var plan = PlanBuilder.Build(qatModel, new PlanOptions { Method = "rmsmp", Mix = MixPresets.For("rmsmp") });
             QatModel.Attach(qatModel, plan, "rmsmp", learnScales: true, [x]);
-            double floatRate = 0, qatRate = 0;
             var ratios = new List<string>();
+            List<double> floatSteps = [], qatSteps = [];
             for (int r = 0; r < repeats; r++)
             {
-                double f = Measure(floatModel, x, labels, steps), q = Measure(qatModel, x, labels, steps);
-                floatRate = Math.Max(floatRate, f);
-                qatRate = Math.Max(qatRate, q);
+                double f = Measure(floatModel, x, labels, steps, floatSteps), q = Measure(qatModel, x, labels, steps, qatSteps);
                 ratios.Add($"{f / q:F2}");
+                if (Environment.GetEnvironmentVariable("MIXQ_BENCH_PARTS") is not null) Console.Error.WriteLine($"    repeat {r}: float {f:F0}, QAT {q:F0} samples/s");
             }
+            // Mean step (what an epoch costs, collections included) and median step (robust to the VM's bursts).
+            double floatRate = x.Dim(0) / floatSteps.Average(), qatRate = x.Dim(0) / qatSteps.Average();
+            double medianRatio = Median(qatSteps) / Median(floatSteps);
             if (args.Contains("--parts")) TimeQuantizers(qatModel, x);
-            Console.WriteLine($"| {name} | {floatRate:F0} | {qatRate:F0} | {floatRate / qatRate:F2}x | {string.Join(", ", ratios)} |");
+            Console.WriteLine($"| {name} | {floatRate:F0} | {qatRate:F0} | {floatRate / qatRate:F2}x | {medianRatio:F2}x | {string.Join(", ", ratios)} |");
         }
         return 0;
     }
@@ -96,20 +99,31 @@ internal static class QatBenchmark
         return (forward / reps, backward / reps);
     }
 
-    private static double Measure(Module model, Tensor x, int[] labels, int steps)
+    /// <summary>Samples/s over <paramref name="steps"/> steps after 5 warm-up steps; each step's seconds go to <paramref name="stepTimes"/>.</summary>
+    private static double Measure(Module model, Tensor x, int[] labels, int steps, List<double> stepTimes)
     {
         model.Train();
         var optimizer = new Sgd(model.Parameters(), new SgdOptions(0.01f) { Momentum = 0.9f });
-        var clock = new Stopwatch();
+        double total = 0;
         for (int i = 0; i < steps + 5; i++)
         {
-            if (i == 5) clock.Start();
+            long start = Stopwatch.GetTimestamp();
             optimizer.ZeroGrad();
             var loss = Ops.SoftmaxCrossEntropy(model.Forward(x), labels);
             loss.Backward();
             optimizer.Step();
             Graph.Release(loss); // as the Trainer does after each step
+            if (i < 5) continue;
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            stepTimes.Add(seconds);
+            total += seconds;
         }
-        return steps * x.Dim(0) / clock.Elapsed.TotalSeconds;
+        return steps * x.Dim(0) / total;
+    }
+
+    internal static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -18,6 +18,9 @@ public static class FakeQuant
 {
     private const int ElementsPerChunk = 1 << 15;
 
+    /// <summary>A data input's gradient is requested entry by entry only while at most 1 in this many entries is clipped.</summary>
+    private const int SparseGradientShare = 32;
+
     /// <summary>Row-wise weights with fixed (non-learned) scales: see the tensor-scale overload.</summary>
     public static Tensor RowWiseWeights(Tensor weight, IReadOnlyList<NumberFormat> rowFormats, float[] scales) =>
         RowWiseWeights(weight, rowFormats, Tensor.FromArray(scales, scales.Length));
@@ -148,6 +151,14 @@ public static class FakeQuant
         BatchParallel.For(size, chunks, (_, start, end) =>
             UniformRounding.Apply(xs.AsSpan(xo + start, end - start), inv, steps, minCode, steps, a, ys.AsSpan(start, end - start)));
 
+        // Data input (the first layer): the backward needs the gradient only where the input was clipped, to train
+        // the clip. Saying so lets the layer compute just those entries instead of a full input-gradient GEMM.
+        // Past a few percent of the entries a full GEMM is cheaper than one dot product per entry: no hint then.
+        if (!x.RequiresGrad && c.RequiresGrad && GradMode.Enabled)
+        {
+            var support = FakeQuantGradients.ClippedIndices(xs.AsSpan(xo, size), a, signed);
+            if (support.Length <= size / SparseGradientShare) y.GradientSupport = support;
+        }
         return Graph.Record("fake_quant_act", y, [x, c], g =>
         {
             var gy = g.Contiguous();

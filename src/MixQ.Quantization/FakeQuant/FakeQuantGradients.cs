@@ -224,4 +224,37 @@ internal static class FakeQuantGradients
         }
         return i;
     }
+
+    /// <summary>
+    /// Flat indices of the entries the PACT clip gradient reads: x &gt;= a, and x &lt;= -a when signed (in order).
+    /// They are usually few, so the vector paths only test whole blocks and list the few that have any.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int[] ClippedIndices(ReadOnlySpan<float> x, float a, bool signed)
+    {
+        var found = new List<int>();
+        int n = x.Length, i = 0;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var va = Vector512.Create(a);
+            var vlow = Vector512.Create(-a);
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var v = Vector512.LoadUnsafe(ref px, (nuint)i);
+                var clipped = Vector512.GreaterThanOrEqual(v, va);
+                if (signed) clipped |= Vector512.LessThanOrEqual(v, vlow);
+                if (clipped.ExtractMostSignificantBits() != 0) ClippedIndicesScalar(x.Slice(i, Vector512<float>.Count), a, signed, i, found);
+            }
+        }
+        ClippedIndicesScalar(x[i..], a, signed, i, found);
+        return found.ToArray();
+    }
+
+    /// <summary>Scalar reference twin of <see cref="ClippedIndices"/>: adds first + k for each clipped x[k].</summary>
+    public static void ClippedIndicesScalar(ReadOnlySpan<float> x, float a, bool signed, int first, List<int> found)
+    {
+        for (int k = 0; k < x.Length; k++)
+            if (x[k] >= a || (signed && x[k] <= -a)) found.Add(first + k);
+    }
 }

@@ -207,4 +207,50 @@ public class FakeQuantGradientsTests
         Assert.Equal(Bits(dxExpected), Bits(x.Grad!.ToArray()));
         Assert.Equal(BitConverter.SingleToInt32Bits((float)total), BitConverter.SingleToInt32Bits(clip.Grad!.Item()));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ClippedIndicesListExactlyTheEntriesTheClipGradientReads(bool signed)
+    {
+        var rng = new Random(signed ? 31 : 32);
+        float a = 1.25f;
+        for (int n = 0; n <= 70; n++)
+        {
+            var x = Enumerable.Range(0, n).Select(_ => rng.Next(4) switch { 0 => a, 1 => -a, _ => (float)(rng.NextDouble() * 3 - 1.5) }).ToArray();
+            var expected = new List<int>();
+            FakeQuantGradients.ClippedIndicesScalar(x, a, signed, 0, expected);
+            Assert.Equal(expected, FakeQuantGradients.ClippedIndices(x, a, signed));
+            Assert.All(expected, i => Assert.True(x[i] >= a || (signed && x[i] <= -a)));
+        }
+    }
+
+    [Fact]
+    public void ClipGradientOfADataInputIsTheSameWithTheSparseInputGradient()
+    {
+        // Data input (no gradient of its own) into a linear layer: the quantizer asks only for the clipped entries;
+        // the clip gradient must match the one from the full input gradient (same dot products, other order).
+        var rng = new Random(41);
+        var xData = Tensor.RandN(rng, 1f, 32, 50).ToArray();
+        var w = Tensor.RandN(rng, 0.3f, 20, 50);
+        w.RequiresGrad = true;
+        var seed = Tensor.RandN(rng, 1f, 32, 20);
+        float Clip(bool dataInput, out int[]? support)
+        {
+            var x = Tensor.FromArray(xData, 32, 50);
+            x.RequiresGrad = !dataInput;
+            var clip = Tensor.FromArray([1.5f], 1);
+            clip.RequiresGrad = true;
+            var xq = FakeQuant.Activations(x, clip, 8, signed: true);
+            support = xq.GradientSupport;
+            Ops.Linear(xq, w).Backward(seed);
+            return clip.Grad!.Item();
+        }
+        float dense = Clip(dataInput: false, out var none);
+        float sparse = Clip(dataInput: true, out var support);
+        Assert.Null(none);
+        Assert.NotNull(support);
+        Assert.InRange(support!.Length, 1, 32 * 50 / 5); // some clipped entries, far fewer than all
+        Assert.Equal(dense, sparse, 1e-4f * Math.Max(1f, Math.Abs(dense)));
+    }
 }
