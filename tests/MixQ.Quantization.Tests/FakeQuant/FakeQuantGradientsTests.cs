@@ -225,8 +225,10 @@ public class FakeQuantGradientsTests
         }
     }
 
-    [Fact]
-    public void ClipGradientOfADataInputIsTheSameWithTheSparseInputGradient()
+    [Theory]
+    [InlineData(2.6f, true)]   // ~1% of the entries clipped: the layer computes just those
+    [InlineData(1.5f, false)]  // ~13%: past the threshold, a full input gradient as before
+    public void ClipGradientOfADataInputIsTheSameWithTheSparseInputGradient(float clipValue, bool sparse)
     {
         // Data input (no gradient of its own) into a linear layer: the quantizer asks only for the clipped entries;
         // the clip gradient must match the one from the full input gradient (same dot products, other order).
@@ -239,7 +241,7 @@ public class FakeQuantGradientsTests
         {
             var x = Tensor.FromArray(xData, 32, 50);
             x.RequiresGrad = !dataInput;
-            var clip = Tensor.FromArray([1.5f], 1);
+            var clip = Tensor.FromArray([clipValue], 1);
             clip.RequiresGrad = true;
             var xq = FakeQuant.Activations(x, clip, 8, signed: true);
             support = xq.GradientSupport;
@@ -247,10 +249,16 @@ public class FakeQuantGradientsTests
             return clip.Grad!.Item();
         }
         float dense = Clip(dataInput: false, out var none);
-        float sparse = Clip(dataInput: true, out var support);
+        float viaHint = Clip(dataInput: true, out var support);
         Assert.Null(none);
-        Assert.NotNull(support);
-        Assert.InRange(support!.Length, 1, 32 * 50 / 5); // some clipped entries, far fewer than all
-        Assert.Equal(dense, sparse, 1e-4f * Math.Max(1f, Math.Abs(dense)));
+        if (sparse)
+        {
+            Assert.NotNull(support);
+            Assert.InRange(support!.Length, 1, 32 * 50 / 32);
+            Assert.Equal(xData.Select((v, i) => (v, i)).Where(p => p.v >= clipValue || p.v <= -clipValue).Select(p => p.i), support);
+        }
+        else Assert.Null(support);
+        Assert.NotEqual(0f, dense);
+        Assert.Equal(dense, viaHint, 1e-4f * Math.Max(1f, Math.Abs(dense)));
     }
 }
