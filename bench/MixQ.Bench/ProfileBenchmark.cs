@@ -3,6 +3,9 @@ using MixQ.NN.Layers;
 using MixQ.NN.Models;
 using MixQ.NN.Modules;
 using MixQ.NN.Optim;
+using MixQ.Quantization.Assignment;
+using MixQ.Quantization.Plans;
+using MixQ.Quantization.Qat;
 using MixQ.Tensors;
 using MixQ.Tensors.Autograd;
 
@@ -10,7 +13,8 @@ namespace MixQ.Bench;
 
 /// <summary>
 /// Where a training step's time goes: forward time per leaf layer type, backward time per op, optimizer time.
-/// `MixQ.Bench profile --model cifarnet [--steps 10]`.
+/// `MixQ.Bench profile --model cifarnet [--steps 10] [--qat rmsmp]`; --qat profiles the model prepared for
+/// row-wise QAT as the qat benchmark prepares it (BatchNorm folded, learned scales, PACT input quantizers).
 /// </summary>
 internal static class ProfileBenchmark
 {
@@ -21,9 +25,18 @@ internal static class ProfileBenchmark
         int[] shape = name is "cifarnet" or "resnet20" ? [3, 32, 32] : [1, 28, 28];
         var rng = new Random(0);
         var model = ModelZoo.Create(new ModelSpec(name, shape, 10), rng);
-        var optimizer = new Sgd(model.Parameters(), new SgdOptions(0.01f) { Momentum = 0.9f, WeightDecay = 5e-4f });
         var x = Tensor.RandN(rng, 1f, [128, .. shape]);
         var labels = Enumerable.Range(0, 128).Select(_ => rng.Next(10)).ToArray();
+        string? qat = args.SkipWhile(a => a != "--qat").Skip(1).FirstOrDefault();
+        if (qat is not null)
+        {
+            model.Eval();
+            BatchNormFolding.FoldAll(model);
+            var plan = PlanBuilder.Build(model, new PlanOptions { Method = qat, Mix = MixPresets.For(qat) });
+            QatModel.Attach(model, plan, qat, learnScales: true, [x]);
+            model.Train();
+        }
+        var optimizer = new Sgd(model.Parameters(), new SgdOptions(0.01f) { Momentum = 0.9f, WeightDecay = 5e-4f });
         var forward = new Dictionary<string, TimeSpan>();
         var backward = new Dictionary<string, TimeSpan>();
         TimeSpan opt = TimeSpan.Zero, total = TimeSpan.Zero;
@@ -60,6 +73,26 @@ internal static class ProfileBenchmark
         {
             foreach (var layer in seq.Layers) x = TimedForward(layer, x, times);
             return x;
+        }
+        if (module is QuantizableLayer { WeightQuantizer: { } wq, InputQuantizer: { } iq } quantized && module is Linear or Conv2d)
+        {
+            // Quantized layer: time its two quantizers apart from the layer's own operation.
+            long t0 = Stopwatch.GetTimestamp();
+            var xq = iq.Forward(x);
+            long t1 = Stopwatch.GetTimestamp();
+            var w = wq.Forward(quantized.Weight);
+            long t2 = Stopwatch.GetTimestamp();
+            var result = module is Conv2d conv
+                ? Ops.Conv2d(xq, w, conv.Bias, conv.Stride, conv.Padding, conv.Groups)
+                : Ops.Linear(xq, w, quantized.Bias);
+            if (times is not null)
+            {
+                string key = module.GetType().Name;
+                times[key] = times.GetValueOrDefault(key) + Stopwatch.GetElapsedTime(t2);
+                times["input quantizer"] = times.GetValueOrDefault("input quantizer") + Stopwatch.GetElapsedTime(t0, t1);
+                times["weight quantizer"] = times.GetValueOrDefault("weight quantizer") + Stopwatch.GetElapsedTime(t1, t2);
+            }
+            return result;
         }
         long start = Stopwatch.GetTimestamp();
         var y = module.Forward(x);

@@ -43,6 +43,13 @@ public sealed partial class Tensor
     /// <summary>Accumulated gradient after <see cref="Backward"/>; same shape, contiguous.</summary>
     public Tensor? Grad { get; set; }
 
+    /// <summary>
+    /// A hint set by the op that produced this tensor: its backward reads only these flat entries of the gradient,
+    /// so an op consuming this tensor may compute just them and leave the others 0 (Linear does: the input gradient
+    /// of a layer whose input quantizer needs it only at the few clipped entries). Null: every entry is needed.
+    /// </summary>
+    public int[]? GradientSupport { get; set; }
+
     /// <summary>The operation that produced this tensor, when it was recorded for differentiation.</summary>
     internal GradNode? Node { get; set; }
 

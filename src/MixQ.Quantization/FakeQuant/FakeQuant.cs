@@ -1,3 +1,4 @@
+using System.Buffers;
 using MixQ.Quantization.NumberSystems;
 using MixQ.Quantization.Scaling;
 using MixQ.Tensors;
@@ -16,6 +17,9 @@ namespace MixQ.Quantization;
 public static class FakeQuant
 {
     private const int ElementsPerChunk = 1 << 15;
+
+    /// <summary>A data input's gradient is requested entry by entry only while at most 1 in this many entries is clipped.</summary>
+    private const int SparseGradientShare = 32;
 
     /// <summary>Row-wise weights with fixed (non-learned) scales: see the tensor-scale overload.</summary>
     public static Tensor RowWiseWeights(Tensor weight, IReadOnlyList<NumberFormat> rowFormats, float[] scales) =>
@@ -49,30 +53,20 @@ public static class FakeQuant
 
         var y = Tensor.Uninitialized(w.ShapeArray());
         bool record = Graph.WillRecord(w, s);
-        float[]? levels = record ? new float[w.Size] : null;
         float[] ws = w.Storage, ys = y.Storage;
         int wo = w.Offset;
         int chunks = BatchParallel.ChunksFor(rows, Math.Max(1, ElementsPerChunk / Math.Max(1, length)));
-        BatchParallel.For(rows, chunks, (_, start, end) =>
+        // The LSQ scale gradient needs each weight's level q; it is kept (in a pooled array, not a fresh
+        // weight-sized allocation every step) only when the scale is trained.
+        float[]? levels = record && s.RequiresGrad ? Levels(ws, wo, rows, length, formats, alphas, chunks, ys) : null;
+        if (levels is null)
         {
-            for (int r = start; r < end; r++)
+            BatchParallel.For(rows, chunks, (_, start, end) =>
             {
-                var set = formats[r].Levels;
-                var wRow = ws.AsSpan(wo + r * length, length);
-                var yRow = ys.AsSpan(r * length, length);
-                if (levels is null)
-                {
-                    set.Project(wRow, alphas[r], yRow);
-                    continue;
-                }
-                // q is kept for backward: t = w * (1/alpha) then Q(t) at scale 1 is the very q that
-                // Project(w, alpha) multiplies by alpha, so y is the same bits either way.
-                var qRow = levels.AsSpan(r * length, length);
-                TensorPrimitives.Multiply(wRow, 1f / alphas[r], qRow);
-                set.Project(qRow, 1f, qRow);
-                TensorPrimitives.Multiply(qRow, alphas[r], yRow);
-            }
-        });
+                for (int r = start; r < end; r++)
+                    formats[r].Levels.Project(ws.AsSpan(wo + r * length, length), alphas[r], ys.AsSpan(r * length, length));
+            });
+        }
         if (!record) return y;
 
         return Graph.Record("fake_quant_rows", y, [w, s], g =>
@@ -80,31 +74,52 @@ public static class FakeQuant
             var gy = g.Contiguous();
             float[] gs = gy.Storage;
             int go = gy.Offset;
-            var scaleGrad = s.RequiresGrad ? new float[rows] : null;
+            // A second backward over the same graph finds the levels already consumed: compute them again.
+            var c = s.RequiresGrad ? levels ?? Levels(ws, wo, rows, length, formats, alphas, chunks, null) : null;
+            levels = null;
+            var scaleGrad = c is not null ? new float[rows] : null;
             void Rows(float[]? dw)
             {
                 BatchParallel.For(rows, chunks, (_, start, end) =>
                 {
                     for (int r = start; r < end; r++)
                     {
-                        float inv = 1f / alphas[r], maxQ = formats[r].Levels.MaxMagnitude;
-                        double sum = 0;
-                        for (int j = 0; j < length; j++)
-                        {
-                            int i = r * length + j;
-                            float t = ws[wo + i] * inv;
-                            bool inside = MathF.Abs(t) <= maxQ;
-                            if (dw is not null) dw[i] = inside ? gs[go + i] : 0f;
-                            if (scaleGrad is not null) sum += (double)gs[go + i] * (inside ? levels![i] - t : levels![i]);
-                        }
-                        if (scaleGrad is not null) scaleGrad[r] = (float)(sum * scaleGradientFactor);
+                        int o = r * length;
+                        FakeQuantGradients.WeightRow(ws.AsSpan(wo + o, length), 1f / alphas[r], formats[r].Levels.MaxMagnitude,
+                            gs.AsSpan(go + o, length), dw is null ? [] : dw.AsSpan(o, length), c is null ? [] : c.AsSpan(o, length));
                     }
+                    if (scaleGrad is null) return;
+                    Span<double> sums = end - start <= 256 ? stackalloc double[end - start] : new double[end - start];
+                    FakeQuantGradients.SumProductsOfRows(gs.AsSpan(go + start * length, (end - start) * length), c.AsSpan(start * length, (end - start) * length), length, sums);
+                    for (int r = start; r < end; r++) scaleGrad[r] = (float)(sums[r - start] * scaleGradientFactor);
                 });
             }
             if (w.RequiresGrad) GradientSink.Write(w, buffer => Rows(buffer));
             else Rows(null);
+            if (c is not null) ArrayPool<float>.Shared.Return(c);
             if (scaleGrad is not null) GradientSink.Write(s, buffer => scaleGrad.CopyTo(buffer, 0));
         });
+    }
+
+    /// <summary>
+    /// q = Q(fl(w / alpha)) of every weight in a rented array (return it to <see cref="ArrayPool{T}.Shared"/>), and
+    /// y = q alpha into <paramref name="y"/> when given: t = w * (1/alpha) then Q(t) at scale 1 is the very q that
+    /// Project(w, alpha) multiplies by alpha, so y is the same bits either way.
+    /// </summary>
+    private static float[] Levels(float[] ws, int wo, int rows, int length, NumberFormat[] formats, float[] alphas, int chunks, float[]? y)
+    {
+        var levels = ArrayPool<float>.Shared.Rent(rows * length);
+        BatchParallel.For(rows, chunks, (_, start, end) =>
+        {
+            for (int r = start; r < end; r++)
+            {
+                var qRow = levels.AsSpan(r * length, length);
+                TensorPrimitives.Multiply(ws.AsSpan(wo + r * length, length), 1f / alphas[r], qRow);
+                formats[r].Levels.Project(qRow, 1f, qRow);
+                if (y is not null) TensorPrimitives.Multiply(qRow, alphas[r], y.AsSpan(r * length, length));
+            }
+        });
+        return levels;
     }
 
     /// <summary>
@@ -136,40 +151,30 @@ public static class FakeQuant
         BatchParallel.For(size, chunks, (_, start, end) =>
             UniformRounding.Apply(xs.AsSpan(xo + start, end - start), inv, steps, minCode, steps, a, ys.AsSpan(start, end - start)));
 
+        // Data input (the first layer): the backward needs the gradient only where the input was clipped, to train
+        // the clip. Saying so lets the layer compute just those entries instead of a full input-gradient GEMM.
+        // Past a few percent of the entries a full GEMM is cheaper than one dot product per entry: no hint then.
+        if (!x.RequiresGrad && c.RequiresGrad && GradMode.Enabled)
+        {
+            var support = FakeQuantGradients.ClippedIndices(xs.AsSpan(xo, size), a, signed);
+            if (support.Length <= size / SparseGradientShare) y.GradientSupport = support;
+        }
         return Graph.Record("fake_quant_act", y, [x, c], g =>
         {
             var gy = g.Contiguous();
             float[] gs = gy.Storage;
             int go = gy.Offset;
-            float low = signed ? -a : 0f;
-            if (x.RequiresGrad)
-            {
-                GradientSink.Write(x, dx => BatchParallel.For(size, chunks, (_, start, end) =>
-                {
-                    for (int i = start; i < end; i++)
-                    {
-                        float v = xs[xo + i];
-                        bool inside = signed ? v > low && v < a : v >= low && v < a;
-                        dx[i] = inside ? gs[go + i] : 0f;
-                    }
-                }));
-            }
+            // One pass for both gradients. Fixed chunk boundaries and an in-order sum of the partials: the same bits
+            // on any thread count.
+            int reduce = Math.Min(BatchParallel.ReductionChunks, Math.Max(1, size));
+            var partial = new double[reduce];
+            void Pass(float[]? dx) => BatchParallel.For(size, reduce, (chunk, start, end) =>
+                partial[chunk] = FakeQuantGradients.Activation(xs.AsSpan(xo + start, end - start), a, signed,
+                    gs.AsSpan(go + start, end - start), dx is null ? [] : dx.AsSpan(start, end - start)));
+            if (x.RequiresGrad) GradientSink.Write(x, dx => Pass(dx));
+            else if (c.RequiresGrad) Pass(null);
             if (c.RequiresGrad)
             {
-                // Fixed chunk boundaries and an in-order sum of the partials: the same bits on any thread count.
-                int reduce = Math.Min(BatchParallel.ReductionChunks, Math.Max(1, size));
-                var partial = new double[reduce];
-                BatchParallel.For(size, reduce, (chunk, start, end) =>
-                {
-                    double sum = 0;
-                    for (int i = start; i < end; i++)
-                    {
-                        float v = xs[xo + i];
-                        if (v >= a) sum += gs[go + i];
-                        else if (signed && v <= -a) sum -= gs[go + i];
-                    }
-                    partial[chunk] = sum;
-                });
                 double total = 0;
                 foreach (double p in partial) total += p;
                 GradientSink.Write(c, da => da[0] = (float)total);

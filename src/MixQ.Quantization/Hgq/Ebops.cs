@@ -1,4 +1,8 @@
+using System.Buffers;
 using MixQ.NN.Layers;
+using MixQ.Tensors.Autograd;
+using MixQ.Tensors.Kernels;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using MixQ.Tensors;
 
 namespace MixQ.Quantization.Hgq;
@@ -15,13 +19,61 @@ public static class Ebops
     public static Tensor Differentiable(HgqLayer layer)
     {
         var input = layer.Input.ElementBits();
-        var weight = layer.Weight.ElementBits(layer.Layer.Weight);
         return layer.Layer switch
         {
-            Linear => Ops.Sum(Ops.MatMul(input.Reshape(1, input.Size), weight, transB: true)),
-            Conv2d conv => Ops.Sum(Ops.Conv2d(input.Reshape([1, .. layer.Input.ElementShape]), weight, null, conv.Stride, conv.Padding, conv.Groups)),
+            Linear linear => Dense(input, layer.Weight, linear),
+            Conv2d conv => Ops.Sum(Ops.Conv2d(input.Reshape([1, .. layer.Input.ElementShape]), layer.Weight.ElementBits(conv.Weight), null, conv.Stride, conv.Padding, conv.Groups)),
             _ => throw new NotSupportedException($"EBOPs of {layer.Layer.GetType().Name}"),
         };
+    }
+
+    /// <summary>
+    /// Dense EBOPs Σ_o Σ_j a_j b_oj as one op (a: the input's bits, b: the weights' non-zero spans), in place of a
+    /// matrix product with one row, its sum and the weights' bits op, whose backward built an outer product the
+    /// size of the weight only to mask it. Bits are small integers, so the column sums and the total are exact
+    /// (double). Backward with upstream g: d a_j = g Σ_o b_oj; d f_oj = g a_j where b_oj &gt; 0 (straight-through
+    /// through the rounding of f, as <see cref="HgqQuantizer.ElementBits"/>), written straight into f's gradient.
+    /// </summary>
+    private static Tensor Dense(Tensor inputBits, HgqQuantizer weightQuantizer, Linear linear)
+    {
+        int rows = linear.OutFeatures, cols = linear.InFeatures;
+        var a = inputBits.Contiguous();
+        var aSpan = a.Span;
+        // The spans are copied: the quantizer's cache is overwritten by the next forward pass.
+        var spans = ArrayPool<float>.Shared.Rent(rows * cols);
+        weightQuantizer.CopyWeightSpans(linear.Weight, spans.AsSpan(0, rows * cols));
+        var columnSums = new float[cols]; // exact: at most rows x 24 per column
+        for (int o = 0; o < rows; o++) TensorPrimitives.Add(columnSums, spans.AsSpan(o * cols, cols), columnSums);
+        double total = 0;
+        for (int j = 0; j < cols; j++) total += (double)aSpan[j] * columnSums[j];
+        var result = Tensor.Scalar((float)total);
+        var f = weightQuantizer.FractionalBits;
+        if (!Graph.WillRecord(a, f))
+        {
+            ArrayPool<float>.Shared.Return(spans);
+            return result;
+        }
+        float[]? saved = spans;
+        return Graph.Record("ebops_dense", result, [a, f], g =>
+        {
+            float gv = g.Contiguous().Span[0];
+            // A second backward over the same graph finds the spans given back: take them again.
+            var b = saved ?? ArrayPool<float>.Shared.Rent(rows * cols);
+            if (saved is null) weightQuantizer.CopyWeightSpans(linear.Weight, b.AsSpan(0, rows * cols));
+            saved = null;
+            if (a.RequiresGrad) GradientSink.Write(a, da => TensorPrimitives.Multiply(columnSums, gv, da.AsSpan(0, cols)));
+            if (f.RequiresGrad)
+            {
+                var scaled = new float[cols];
+                TensorPrimitives.Multiply(a.Span, gv, scaled);
+                GradientSink.Write(f, df => BatchParallel.For(rows, BatchParallel.ChunksFor(rows, Math.Max(1, (1 << 15) / Math.Max(1, cols))), (_, start, end) =>
+                {
+                    for (int o = start; o < end; o++)
+                        GradientMasks.PassWherePositive(b.AsSpan(o * cols, cols), scaled, df.AsSpan(o * cols, cols));
+                }));
+            }
+            ArrayPool<float>.Shared.Return(b);
+        });
     }
 
     /// <summary>The layer's EBOPs counted exactly in integers.</summary>

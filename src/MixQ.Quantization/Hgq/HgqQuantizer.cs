@@ -1,3 +1,4 @@
+using System.Buffers;
 using MixQ.NN.Modules;
 using MixQ.Tensors;
 using MixQ.Tensors.Autograd;
@@ -117,7 +118,7 @@ public sealed class HgqQuantizer : Module
             {
                 if (GroupSpan == 1)
                 {
-                    formats[g] = SingleValueFormat(w[g], f[g]);
+                    formats[g] = HgqKernels.SingleValueFormat(w[g], f[g]);
                     continue;
                 }
                 var block = w.Slice(g * GroupSpan, GroupSpan);
@@ -131,22 +132,6 @@ public sealed class HgqQuantizer : Module
         var hi = RangeMax!.Span;
         for (int g = 0; g < Groups; g++) formats[g] = FixedPointFormat.FromRange(lo[g], hi[g], f[g]);
         return formats;
-    }
-
-    /// <summary>
-    /// <see cref="FixedPointFormat.FromRange"/> for the range [v, v] of one weight, without its general-purpose
-    /// cost: the same formula with table powers of two (the per-element weight case runs on every step).
-    /// </summary>
-    private static FixedPointFormat SingleValueFormat(float v, int f)
-    {
-        double top = v + Pow2.Double(-f); // exact: f is within [-32, 16]
-        int i = int.MinValue;
-        if (v < 0) i = Pow2.CeilLog2(-(double)v);
-        if (top > 0) i = Math.Max(i, Pow2.CeilLog2(top));
-        if (i == int.MinValue) i = -f;
-        bool signed = v < 0;
-        if ((signed ? 1 : 0) + i + f > FixedPointFormat.MaxWidth) return FixedPointFormat.FromRange(v, v, f);
-        return new FixedPointFormat(signed, i, f);
     }
 
     /// <summary>The integer codes of a weight (row-major like the weight).</summary>
@@ -171,28 +156,24 @@ public sealed class HgqQuantizer : Module
         byte[]? clipped = null;
         float[] xs = x.Storage, ys = y.Storage;
         int xo = x.Offset, size = x.Size, elements = ElementSize;
+        // Chunks of elements: each chunk covers its elements in every sample (its own slice of f and of the sums).
+        int chunks = BatchParallel.ChunksFor(elements, Math.Max(1, ElementsPerChunk / batch));
         if (Role == HgqRole.Weight && GroupSpan == 1) QuantizeWeightElements(xs, xo, ys);
         else
         {
             var formats = Formats(Role == HgqRole.Weight ? x : null);
-            var p = ElementParameters.From(formats, GroupSpan, Config.Overflow);
-            clipped = record && x.RequiresGrad ? new byte[x.Size] : null;
+            var p = HgqElementParameters.From(formats, GroupSpan, Config.Overflow);
+            // Wrap never clips; otherwise the backward needs to know which codes saturation clipped.
+            clipped = record && x.RequiresGrad && Config.Overflow != OverflowMode.Wrap ? ArrayPool<byte>.Shared.Rent(size) : null;
             var rounding = Config.Rounding;
             var overflow = Config.Overflow;
-            int chunks = BatchParallel.ChunksFor(elements, Math.Max(1, ElementsPerChunk / batch));
             BatchParallel.For(elements, chunks, (_, start, end) =>
             {
                 for (int n = 0; n < batch; n++)
                 {
-                    int rowStart = n * elements;
-                    for (int e = start; e < end; e++)
-                    {
-                        int i = rowStart + e;
-                        float v = xs[xo + i];
-                        float q = QuantizeOne(v, e, p, rounding, overflow, out bool clip);
-                        ys[i] = q;
-                        if (clipped is not null && clip) clipped[i] = 1;
-                    }
+                    int i = n * elements + start;
+                    HgqKernels.Quantize(xs.AsSpan(xo + i, end - start), p, start, rounding, overflow, ys.AsSpan(i, end - start),
+                        clipped is null ? [] : clipped.AsSpan(i, end - start));
                 }
             });
             if (Role == HgqRole.Weight) CacheSpans(x, ys, p);
@@ -206,38 +187,58 @@ public sealed class HgqQuantizer : Module
             int go = gy.Offset;
             if (x.RequiresGrad)
             {
-                GradientSink.Write(x, dx =>
+                // A second backward over the same graph finds the mask already given back: quantize again to rebuild it.
+                if (clipped is null && Config.Overflow != OverflowMode.Wrap) clipped = ClippedMask(xs, xo, batch);
+                var mask = clipped;
+                GradientSink.Write(x, dx => BatchParallel.For(elements, chunks, (_, start, end) =>
                 {
-                    if (clipped is null) gs.AsSpan(go, size).CopyTo(dx);
-                    else for (int i = 0; i < size; i++) dx[i] = clipped[i] != 0 ? 0f : gs[go + i];
-                });
+                    for (int n = 0; n < batch; n++)
+                    {
+                        int i = n * elements + start;
+                        if (mask is null) gs.AsSpan(go + i, end - start).CopyTo(dx.AsSpan(i, end - start));
+                        else HgqKernels.PassUnclipped(gs.AsSpan(go + i, end - start), mask.AsSpan(i, end - start), dx.AsSpan(i, end - start));
+                    }
+                }));
+                if (mask is not null) ArrayPool<byte>.Shared.Return(mask);
+                clipped = null;
             }
             if (f.RequiresGrad)
             {
                 // Per-element sums over the batch, each element owned by one chunk (no races, fixed order), then groups.
-                var perElement = new double[elements];
-                BatchParallel.For(elements, BatchParallel.ChunksFor(elements, ElementsPerChunk / Math.Max(1, batch) + 1), (_, start, end) =>
+                if (GroupSpan == 1)
                 {
-                    for (int e = start; e < end; e++)
-                    {
-                        double sum = 0;
-                        for (int n = 0; n < batch; n++)
-                        {
-                            int i = n * elements + e;
-                            sum += (double)gs[go + i] * ((double)ys[i] - xs[xo + i]);
-                        }
-                        perElement[e] = sum;
-                    }
-                });
-                var groupSums = GroupSpan == 1 ? perElement : new double[Groups];
-                if (GroupSpan != 1)
+                    GradientSink.Write(f, df => BatchParallel.For(elements, chunks, (_, start, end) =>
+                        HgqKernels.Surrogate(gs.AsSpan(go), ys, xs.AsSpan(xo), batch, elements, start, end, df.AsSpan(start, end - start), [])));
+                }
+                else
+                {
+                    var perElement = ArrayPool<double>.Shared.Rent(elements);
+                    BatchParallel.For(elements, chunks, (_, start, end) =>
+                        HgqKernels.Surrogate(gs.AsSpan(go), ys, xs.AsSpan(xo), batch, elements, start, end, [], perElement.AsSpan(start, end - start)));
+                    var groupSums = new double[Groups];
                     for (int e = 0; e < elements; e++) groupSums[e / GroupSpan] += perElement[e];
-                GradientSink.Write(f, buffer =>
-                {
-                    for (int k = 0; k < groupSums.Length; k++) buffer[k] = (float)(-Ln2 * groupSums[k]);
-                });
+                    ArrayPool<double>.Shared.Return(perElement);
+                    GradientSink.Write(f, buffer =>
+                    {
+                        for (int k = 0; k < groupSums.Length; k++) buffer[k] = (float)(-Ln2 * groupSums[k]);
+                    });
+                }
             }
         });
+    }
+
+    /// <summary>Which entries of x saturation clips (1) under the current formats, in a rented array.</summary>
+    private byte[] ClippedMask(float[] xs, int xo, int batch)
+    {
+        var p = HgqElementParameters.From(Formats(Role == HgqRole.Weight ? Tensor.FromArray(xs.AsSpan(xo, ElementSize).ToArray(), _elementShape) : null), GroupSpan, Config.Overflow);
+        var mask = ArrayPool<byte>.Shared.Rent(batch * ElementSize);
+        var scratch = new float[ElementSize];
+        for (int n = 0; n < batch; n++)
+        {
+            int i = n * ElementSize;
+            HgqKernels.Quantize(xs.AsSpan(xo + i, ElementSize), p, 0, Config.Rounding, Config.Overflow, scratch, mask.AsSpan(i, ElementSize));
+        }
+        return mask;
     }
 
     /// <summary>
@@ -254,13 +255,7 @@ public sealed class HgqQuantizer : Module
         if (Role == HgqRole.Weight)
         {
             if (weight is null) throw new ArgumentNullException(nameof(weight), "weight bits depend on the weight");
-            if (_cachedSpans is not null && ReferenceEquals(_cachedWeight, weight.Storage) && weight.IsContiguous)
-                _cachedSpans.CopyTo(b, 0);
-            else
-            {
-                var codes = WeightCodes(weight.Detach());
-                for (int e = 0; e < ElementSize; e++) b[e] = FixedPoint.NonZeroSpan(codes[e]);
-            }
+            CopyWeightSpans(weight, b);
         }
         else
         {
@@ -270,19 +265,35 @@ public sealed class HgqQuantizer : Module
         var f = FractionalBits;
         return Graph.Record("hgq_bits", bits, [f], g =>
         {
-            var gb = g.Contiguous().Span;
-            var df = new float[Groups];
+            var gb = g.Contiguous();
             if (GroupSpan == 1)
             {
-                for (int e = 0; e < ElementSize; e++) df[e] = b[e] > 0 ? gb[e] : 0f;
+                // d bits / d f = 1 where the element has bits: the relu-backward mask of the bits themselves.
+                GradientSink.Write(f, buffer => GradientMasks.PassWherePositive(b.AsSpan(0, ElementSize), gb.Span, buffer.AsSpan(0, ElementSize)));
+                return;
             }
-            else
-            {
-                for (int e = 0; e < ElementSize; e++)
-                    if (b[e] > 0) df[e / GroupSpan] += gb[e];
-            }
+            var gs = gb.Span;
+            var df = new float[Groups];
+            for (int e = 0; e < ElementSize; e++)
+                if (b[e] > 0) df[e / GroupSpan] += gs[e];
             GradientSink.Write(f, buffer => df.CopyTo(buffer, 0));
         });
+    }
+
+    /// <summary>
+    /// The non-zero bit span of every weight code into <paramref name="destination"/>: from the last forward pass over
+    /// the same weight storage when there was one (see <see cref="ElementBits"/>), else computed afresh.
+    /// </summary>
+    internal void CopyWeightSpans(Tensor weight, Span<float> destination)
+    {
+        if (Role != HgqRole.Weight) throw new InvalidOperationException("only a weight quantizer has weight spans");
+        if (_cachedSpans is not null && ReferenceEquals(_cachedWeight, weight.Storage) && weight.IsContiguous)
+        {
+            _cachedSpans.CopyTo(destination);
+            return;
+        }
+        var codes = WeightCodes(weight.Detach());
+        for (int e = 0; e < ElementSize; e++) destination[e] = FixedPoint.NonZeroSpan(codes[e]);
     }
 
     /// <summary>Integer bit counts per element (the exact counterpart of <see cref="ElementBits"/>).</summary>
@@ -306,39 +317,7 @@ public sealed class HgqQuantizer : Module
     {
         _cachedWeight = null; // called after every optimizer step: weights have moved
 
-        var f = FractionalBits.Span;
-        for (int g = 0; g < f.Length; g++) f[g] = Math.Clamp(f[g], Config.MinFractionalBits - 0.49f, Config.MaxFractionalBits + 0.49f);
-    }
-
-    private static float QuantizeOne(float v, int e, ElementParameters p, RoundingMode rounding, OverflowMode overflow, out bool clipped)
-    {
-        clipped = false;
-        float y = v * p.Scale[e];
-        // Fast exact path in float: scaling by 2^f, floor and y - floor(y) are exact unless y left float's range.
-        if (float.IsFinite(y) && (y != 0f || v == 0f))
-        {
-            float floor = MathF.Floor(y);
-            float r = rounding switch
-            {
-                RoundingMode.Truncate => floor,
-                RoundingMode.RoundHalfUp => y - floor >= 0.5f ? floor + 1f : floor,
-                _ => MathF.Round(y, MidpointRounding.ToEven),
-            };
-            if (r >= p.Low[e] && r <= p.High[e]) return r * p.Inverse[e];
-            if (overflow != OverflowMode.Wrap)
-            {
-                clipped = true;
-                return (r > p.High[e] ? p.High[e] : p.Low[e]) * p.Inverse[e];
-            }
-        }
-        var format = p.Formats[e / p.Span];
-        long code = FixedPoint.Code(v, format, rounding, overflow);
-        if (overflow != OverflowMode.Wrap)
-        {
-            double r = FixedPoint.Round(Math.ScaleB((double)v, format.FractionalBits), rounding);
-            clipped = r > p.High[e] || r < p.Low[e];
-        }
-        return (float)Math.ScaleB((double)code, -format.FractionalBits);
+        HgqKernels.Clamp(FractionalBits.Span, Config.MinFractionalBits - 0.49f, Config.MaxFractionalBits + 0.49f);
     }
 
     /// <summary>
@@ -349,43 +328,20 @@ public sealed class HgqQuantizer : Module
     private void QuantizeWeightElements(float[] xs, int xo, float[] ys)
     {
         var spans = _cachedSpans ??= new float[ElementSize];
-        float[] fs = FractionalBits.Contiguous().Storage;
-        int fo = FractionalBits.Offset;
+        var fr = FractionalBits.Contiguous();
+        float[] fs = fr.Storage;
+        int fo = fr.Offset;
         int lowF = Config.MinFractionalBits, highF = Config.MaxFractionalBits;
         var rounding = Config.Rounding;
         var overflow = Config.Overflow;
         BatchParallel.For(ElementSize, BatchParallel.ChunksFor(ElementSize, ElementsPerChunk), (_, start, end) =>
-        {
-            for (int e = start; e < end; e++)
-            {
-                float v = xs[xo + e];
-                // Same rounding of f as RoundedFractionalBits (in double: f + 0.5f in float can round up).
-                int fi = (int)Math.Clamp(Math.Floor((double)fs[fo + e] + 0.5), lowF, highF);
-                var format = SingleValueFormat(v, fi);
-                int frac = format.FractionalBits;
-                float scaled = v * Pow2.Float(frac);
-                float r;
-                if (float.IsFinite(scaled) && (scaled != 0f || v == 0f))
-                {
-                    float floor = MathF.Floor(scaled);
-                    r = rounding switch
-                    {
-                        RoundingMode.Truncate => floor,
-                        RoundingMode.RoundHalfUp => scaled - floor >= 0.5f ? floor + 1f : floor,
-                        _ => MathF.Round(scaled, MidpointRounding.ToEven),
-                    };
-                    if (r > format.MaxCode || r < format.LowestCode(overflow)) r = FixedPoint.Code(v, format, rounding, overflow);
-                }
-                else r = FixedPoint.Code(v, format, rounding, overflow);
-                ys[e] = r * Pow2.Float(-frac);
-                spans[e] = FixedPoint.NonZeroSpan((long)r);
-            }
-        });
+            HgqKernels.WeightElements(xs.AsSpan(xo + start, end - start), fs.AsSpan(fo + start, end - start), lowF, highF, rounding, overflow,
+                ys.AsSpan(start, end - start), spans.AsSpan(start, end - start)));
         _cachedWeight = xo == 0 ? xs : null;
     }
 
     /// <summary>Non-zero spans of the weight codes just computed, for <see cref="ElementBits"/> in the same step.</summary>
-    private void CacheSpans(Tensor weight, float[] quantized, ElementParameters p)
+    private void CacheSpans(Tensor weight, float[] quantized, HgqElementParameters p)
     {
         var spans = _cachedSpans ??= new float[ElementSize];
         for (int e = 0; e < ElementSize; e++)
@@ -423,12 +379,7 @@ public sealed class HgqQuantizer : Module
             var sample = xs.Slice(n * ElementSize, ElementSize);
             if (GroupSpan == 1)
             {
-                for (int e = 0; e < ElementSize; e++)
-                {
-                    float v = sample[e];
-                    if (v < lo[e]) lo[e] = v;
-                    if (v > hi[e]) hi[e] = v;
-                }
+                HgqKernels.Widen(sample, lo, hi);
                 continue;
             }
             for (int e = 0; e < ElementSize; e++)
@@ -438,39 +389,6 @@ public sealed class HgqQuantizer : Module
                 if (v < lo[g]) lo[g] = v;
                 if (v > hi[g]) hi[g] = v;
             }
-        }
-    }
-
-    /// <summary>Per-element scale 2^f, inverse 2^-f and the code interval that passes overflow handling untouched.</summary>
-    private sealed class ElementParameters
-    {
-        public required float[] Scale { get; init; }
-        public required float[] Inverse { get; init; }
-        public required float[] Low { get; init; }
-        public required float[] High { get; init; }
-        public required FixedPointFormat[] Formats { get; init; }
-        public required int Span { get; init; }
-
-        public static ElementParameters From(FixedPointFormat[] formats, int span, OverflowMode overflow)
-        {
-            int n = formats.Length * span;
-            var p = new ElementParameters { Scale = new float[n], Inverse = new float[n], Low = new float[n], High = new float[n], Formats = formats, Span = span };
-            for (int g = 0; g < formats.Length; g++)
-            {
-                float scale = Pow2.Float(formats[g].FractionalBits), inverse = Pow2.Float(-formats[g].FractionalBits);
-                float low = formats[g].LowestCode(overflow), high = formats[g].MaxCode;
-                int start = g * span;
-                if (span == 1)
-                {
-                    p.Scale[start] = scale; p.Inverse[start] = inverse; p.Low[start] = low; p.High[start] = high;
-                    continue;
-                }
-                p.Scale.AsSpan(start, span).Fill(scale);
-                p.Inverse.AsSpan(start, span).Fill(inverse);
-                p.Low.AsSpan(start, span).Fill(low);
-                p.High.AsSpan(start, span).Fill(high);
-            }
-            return p;
         }
     }
 }

@@ -62,7 +62,8 @@ public sealed class HgqTrainingExtension : ITrainingExtension
         if (_bitsOptimizer is not null)
         {
             _bitsOptimizer.Step();
-            _bitsOptimizer.ZeroGrad();
+            // ZeroGrad, keeping the memory: these gradients belong to this optimizer alone.
+            foreach (var p in OwnParameters) GradientSink.Recycle(p);
         }
         foreach (var layer in _layers)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -53,6 +54,7 @@ internal static class MidpointProjection
         return lo;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Apply512(ReadOnlySpan<float> source, float invScale, float[] midpoints, float[] magnitudes, float[] gaps, float scale, Span<float> destination)
     {
         int n = source.Length, i = 0;
@@ -77,6 +79,7 @@ internal static class MidpointProjection
         return i;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Apply256(ReadOnlySpan<float> source, float invScale, float[] midpoints, float[] magnitudes, float[] gaps, float scale, Span<float> destination)
     {
         int n = source.Length, i = 0;

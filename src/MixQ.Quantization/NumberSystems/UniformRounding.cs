@@ -55,6 +55,7 @@ internal static class UniformRounding
     }
 
     /// <summary>Processes whole Vector512 blocks; returns how many elements it handled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Apply512(ReadOnlySpan<float> source, float invScale, int steps, int minCode, int maxCode, float scale, Span<float> destination)
     {
         int n = source.Length, i = 0;
@@ -87,6 +88,7 @@ internal static class UniformRounding
     }
 
     /// <summary>Processes whole Vector256 blocks; returns how many elements it handled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Apply256(ReadOnlySpan<float> source, float invScale, int steps, int minCode, int maxCode, float scale, Span<float> destination)
     {
         int n = source.Length, i = 0;

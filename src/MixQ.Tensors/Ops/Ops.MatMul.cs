@@ -49,7 +49,9 @@ public static partial class Ops
         return Graph.Record("linear", result, inputs, g =>
         {
             var gs = g.Contiguous().Span;
-            if (x.RequiresGrad)
+            if (x.RequiresGrad && x.GradientSupport is { } support)
+                Kernels.SparseRowGradient.Accumulate(gs, w.Span, support, outFeatures, inFeatures, GradAccumulator(x));
+            else if (x.RequiresGrad)
                 Gemm.Sgemm(false, false, rows, inFeatures, outFeatures, 1f, gs, outFeatures, w.Span, inFeatures, 1f,
                     GradAccumulator(x), inFeatures);
             if (w.RequiresGrad)
