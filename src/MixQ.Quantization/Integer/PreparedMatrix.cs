@@ -1,11 +1,9 @@
-using MixQ.Quantization.NumberSystems;
-
 namespace MixQ.Quantization.Integer;
 
 /// <summary>
 /// A Dense or Conv2d weight matrix made ready for the exact 64-bit path of <see cref="IntegerEngine"/> (the reference,
-/// and the fallback for layers <see cref="PackedMatrix"/> cannot take): fixed-point rows multiply, PoT and SP2 rows
-/// shift and add (<see cref="ShiftCode"/>).
+/// and the fallback for layers <see cref="PackedMatrix"/> cannot take): fixed-point and multiplicand (HGQ) rows multiply,
+/// PoT and SP2 rows shift and add (<see cref="ShiftCode"/>).
 /// </summary>
 internal sealed class PreparedMatrix
 {
@@ -20,9 +18,9 @@ internal sealed class PreparedMatrix
         Shifts = new ShiftCode[values.Length];
         for (int r = 0; r < Rows; r++)
         {
-            var format = weights.RowFormats[r];
-            IsFixedRow[r] = format.Scheme == QuantScheme.Fixed;
+            IsFixedRow[r] = weights.MultipliesRow(r);
             if (IsFixedRow[r]) continue;
+            var format = weights.RowFormats[r];
             for (int j = 0; j < Length; j++)
                 Shifts[r * Length + j] = ShiftCode.From(format, weights.RowFrames[r], weights.Code(r, j));
         }
