@@ -32,6 +32,8 @@ public static class GenerateCommand
             if (n < 1) throw new MixQException($"--vectors must be at least 1, got {n}");
             string path = parse.GetRequiredValue(checkpoint);
             if (!File.Exists(path)) throw new MixQException($"checkpoint {path} does not exist");
+            if (Quantization.Hgq.HgqJob.IsHgq(path))
+                DesignWriter.CheckSupported(Quantization.Integer.HgqIntegerConverter.FromCheckpoint(path));
             if (!QuantizeJob.IsQuantized(path)) throw new MixQException($"checkpoint {path} is not quantized: run mixq quantize first");
             var (model, spec, plan) = QuantizeJob.LoadQuantized(path);
             var integer = IntegerConverter.Convert(model, spec, plan.Method).Model;

@@ -18,8 +18,20 @@ public static class DesignWriter
 {
     public static readonly IReadOnlyList<string> Architectures = ["unrolled", "gemm"];
 
+    /// <summary>
+    /// Refuses, before anything is written, integer models with parts the generators do not implement yet: HGQ's
+    /// per-element shift requantization, fixed-point entrance and multiplicand weights.
+    /// </summary>
+    public static void CheckSupported(IntegerModel model)
+    {
+        bool hgq = model.Input is not InputQuantization || model.Layers.Any(l => l is IntShiftRequantize
+            || l is IntDense { Weights.Encoding: not WeightEncoding.Words } || l is IntConv2d { Weights.Encoding: not WeightEncoding.Words });
+        if (hgq) throw new MixQException($"code generation does not support HGQ integer models yet ({model.ModelName}, method {model.Method}); mixq export and eval --integer do");
+    }
+
     public static DesignManifest Write(IntegerModel model, string architecture, TestVectors vectors, string outDir, GemmOptions? gemm = null)
     {
+        CheckSupported(model);
         Directory.CreateDirectory(outDir);
         DesignManifest manifest;
         string verilog;
