@@ -24,6 +24,28 @@ internal sealed class PreparedMatrix
             for (int j = 0; j < Length; j++)
                 Shifts[r * Length + j] = ShiftCode.From(format, weights.RowFrames[r], weights.Code(r, j));
         }
+        // HGQ prunes most weights of a trained model (their multiplicand is 0): a mostly-zero matrix keeps each row's
+        // non-zero (column, value) pairs and the 64-bit path sums only those — the same exact sums.
+        long nonZero = values.LongCount(v => v != 0);
+        if (weights.Encoding == WeightEncoding.Multiplicands && nonZero * 2 <= values.LongLength)
+        {
+            SparseStart = new int[Rows + 1];
+            SparseColumns = new int[nonZero];
+            SparseValues = new long[nonZero];
+            int at = 0;
+            for (int r = 0; r < Rows; r++)
+            {
+                SparseStart[r] = at;
+                for (int j = 0; j < Length; j++)
+                {
+                    long v = values[r * Length + j];
+                    if (v == 0) continue;
+                    SparseColumns[at] = j;
+                    SparseValues[at++] = v;
+                }
+            }
+            SparseStart[Rows] = at;
+        }
     }
 
     public int Rows { get; }
@@ -33,12 +55,33 @@ internal sealed class PreparedMatrix
     public long[] Multiplicands { get; }
     public ShiftCode[] Shifts { get; }
 
+    /// <summary>Row r's non-zero multiplicands are SparseValues[SparseStart[r]..SparseStart[r + 1]) at SparseColumns (null: dense).</summary>
+    public int[]? SparseStart { get; }
+    public int[]? SparseColumns { get; }
+    public long[]? SparseValues { get; }
+
     /// <summary>out[i * rowStride + o * colStride] = Σ_k x[i * Length + k] * v[o, k] + Bias[o] for i &lt; count.</summary>
     public void RunWide(ReadOnlySpan<long> x, int count, Span<long> output, int rowStride, int colStride)
     {
         var mult = Multiplicands;
         var shifts = Shifts;
         var fixedRow = IsFixedRow;
+        if (SparseStart is { } start)
+        {
+            var columns = SparseColumns!;
+            var values = SparseValues!;
+            for (int i = 0; i < count; i++)
+            {
+                var xi = x.Slice(i * Length, Length);
+                for (int o = 0; o < Rows; o++)
+                {
+                    long acc = Bias[o];
+                    for (int t = start[o], end = start[o + 1]; t < end; t++) acc += xi[columns[t]] * values[t];
+                    output[i * rowStride + o * colStride] = acc;
+                }
+            }
+            return;
+        }
         for (int i = 0; i < count; i++)
         {
             var xi = x.Slice(i * Length, Length);

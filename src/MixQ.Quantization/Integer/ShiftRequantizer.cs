@@ -21,6 +21,21 @@ public static class ShiftRequantizer
     public static long Apply(long x, int shift, int width, bool signed, RoundingMode rounding, OverflowMode overflow)
     {
         if (width == 0) return 0;
+        // The common case in 64 bits: |x| < 2^61 leaves room for the rounding constant, or for a small left shift.
+        const long Limit = 1L << 61;
+        if (shift >= 0 && shift < 62 && x > -Limit && x < Limit)
+        {
+            long q = shift == 0 ? x : rounding switch
+            {
+                RoundingMode.Truncate => x >> shift,
+                RoundingMode.RoundHalfUp => (x + (1L << (shift - 1))) >> shift,
+                RoundingMode.RoundHalfEven => (x + (1L << (shift - 1)) - 1 + ((x >> shift) & 1)) >> shift,
+                _ => throw new ArgumentOutOfRangeException(nameof(rounding), rounding, null),
+            };
+            return Overflow(q, width, signed, overflow);
+        }
+        if (shift < 0 && shift > -61 && x > -(Limit >> -shift) && x < Limit >> -shift)
+            return Overflow(x << -shift, width, signed, overflow);
         Int128 r;
         if (shift <= 0)
         {
@@ -57,10 +72,19 @@ public static class ShiftRequantizer
     /// </summary>
     public static long ApplyToFloat(float x, int shift, int width, bool signed, RoundingMode rounding, OverflowMode overflow)
     {
-        if (!float.IsFinite(x)) throw new MixQException($"integer inference needs finite inputs, got {x}");
-        if (x == 0f) return 0;
-        int e = MathF.ILogB(x) - 23;
-        long m = (long)Math.ScaleB((double)x, -e); // exact: x has a 24-bit significand
+        // IEEE single: value = ±significand 2^(exponent - 150), the significand with its hidden bit (subnormals: 2^-149 units).
+        int bits = BitConverter.SingleToInt32Bits(x);
+        int exponent = (bits >> 23) & 0xFF;
+        if (exponent == 0xFF) throw new MixQException($"integer inference needs finite inputs, got {x}");
+        long m = bits & 0x7FFFFF;
+        int e;
+        if (exponent == 0) e = -149;
+        else
+        {
+            m |= 1L << 23;
+            e = exponent - 150;
+        }
+        if (bits < 0) m = -m;
         return Apply(m, shift - e, width, signed, rounding, overflow);
     }
 
@@ -70,6 +94,18 @@ public static class ShiftRequantizer
     /// <summary>The lowest code overflow handling lets through.</summary>
     public static long LowestCode(int width, bool signed, OverflowMode overflow) =>
         width == 0 || !signed ? 0 : overflow == OverflowMode.SymmetricSaturate ? -MaxCode(width, signed) : -(1L << (width - 1));
+
+    private static long Overflow(long r, int width, bool signed, OverflowMode overflow)
+    {
+        long max = MaxCode(width, signed);
+        if (overflow == OverflowMode.Wrap)
+        {
+            long low = r & ((1L << width) - 1);
+            return signed && low > max ? low - (1L << width) : low;
+        }
+        long lowest = LowestCode(width, signed, overflow);
+        return r > max ? max : r < lowest ? lowest : r;
+    }
 
     private static long Overflow(Int128 r, int width, bool signed, OverflowMode overflow)
     {
