@@ -56,11 +56,18 @@ public sealed class HgqExportCommandTests : IDisposable
         using var fakeJson = JsonDocument.Parse(fake.LastStdoutLine);
         Assert.Equal(root.GetProperty("test_accuracy").GetDouble(), fakeJson.RootElement.GetProperty("test_accuracy").GetDouble());
 
-        // Code generation does not take HGQ models yet: one clear line, nothing written.
+        // Code generation: the GEMM engine refuses HGQ models in one line and writes nothing; the unrolled
+        // architecture takes them (its simulation is tested in MixQ.Codegen.Tests, HgqUnrolledTests).
         string design = Path.Combine(_dir, "design");
-        var generate = MixQProcess.Run(_dir, "generate", "--checkpoint", checkpoint, "--arch", "gemm", "--data", csv, "--out", design);
-        Assert.Equal(2, generate.ExitCode);
-        Assert.StartsWith("mixq: error: code generation does not support HGQ integer models yet", generate.Stderr.Trim());
+        var gemm = MixQProcess.Run(_dir, "generate", "--checkpoint", checkpoint, "--arch", "gemm", "--data", csv, "--out", design);
+        Assert.Equal(2, gemm.ExitCode);
+        Assert.StartsWith("mixq: error: the gemm architecture does not support HGQ integer models yet", gemm.Stderr.Trim());
         Assert.False(Directory.Exists(design));
+        var unrolled = MixQProcess.Run(_dir, "generate", "--checkpoint", checkpoint, "--arch", "unrolled", "--data", csv, "--vectors", "50", "--out", design, "--json");
+        Assert.True(unrolled.ExitCode == 0, unrolled.Stderr);
+        using (var json = JsonDocument.Parse(unrolled.LastStdoutLine))
+            Assert.Equal("hgq", json.RootElement.GetProperty("method").GetString());
+        Assert.Contains("shift requantize", File.ReadAllText(Path.Combine(design, "mixq_top.v")));
+        Assert.Equal(50, File.ReadAllLines(Path.Combine(design, "vectors", "outputs.txt")).Length);
     }
 }
