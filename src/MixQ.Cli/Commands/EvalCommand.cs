@@ -18,7 +18,7 @@ public static class EvalCommand
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by mixq train or mixq quantize" };
         var integer = new Option<string>("--integer") { Description = "An integer model folder written by mixq export (instead of --checkpoint)" };
-        var compare = new Option<string>("--compare") { Description = "With --integer: the quantized checkpoint it came from, to compare predictions and codes" };
+        var compare = new Option<string>("--compare") { Description = "With --integer: the quantized checkpoint it came from, to compare predictions and codes (HGQ: every output, which must be identical)" };
         var data = new Option<string>("--data") { Description = "Data set name or path (its test split is used)", Required = true };
         var batch = new Option<int>("--batch-size") { Description = "Evaluation batch size", DefaultValueFactory = _ => 256 };
         var json = new Option<bool>("--json") { Description = "Print a JSON summary as the last line" };

@@ -10,7 +10,7 @@ public static class ExportCommand
 {
     public static Command Build()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "A quantized checkpoint written by mixq quantize", Required = true };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A quantized checkpoint written by mixq quantize (row-wise methods or hgq)", Required = true };
         var outDir = new Option<string>("--out") { Description = "Folder for model.json and arrays.bin", Required = true };
         var json = new Option<bool>("--json") { Description = "Print a JSON summary as the last line" };
         var command = new Command("export", "Export a quantized checkpoint as a bit-exact integer model") { checkpoint, outDir, json };
@@ -46,6 +46,8 @@ public static class ExportCommand
         IntDense d => $"  {d.InFeatures}->{d.OutFeatures}, input {d.Input}, acc {d.AccumulatorBits} bits",
         IntConv2d c => $"  {c.InChannels}->{c.OutChannels} k{c.KernelSize}, input {c.Input}, acc {c.AccumulatorBits} bits",
         IntRequantize r => $"  {r.Channels} channels -> [{r.Min}, {r.Max}]",
+        IntShiftRequantize q => $"  {q.Formats.Count} elements, widths {q.Formats.Widths.Min()}..{q.Formats.Widths.Max()} bits, " +
+                                $"{ElementFormats.Name(q.Formats.Rounding)}, {ElementFormats.Name(q.Formats.Overflow)} -> [{q.Formats.Range.Min}, {q.Formats.Range.Max}]",
         _ => "",
     };
 }

@@ -7,6 +7,7 @@ using MixQ.NN.Data;
 using MixQ.NN.IO;
 using MixQ.NN.Models;
 using MixQ.Quantization.Integer;
+using MixQ.Quantization.Plans;
 using MixQ.Quantization.Qat;
 
 namespace MixQ.Cli.Commands;
@@ -16,7 +17,7 @@ public static class GenerateCommand
 {
     public static Command Build()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "A quantized checkpoint written by mixq quantize", Required = true };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A quantized checkpoint written by mixq quantize (row-wise methods; hgq with --arch unrolled)", Required = true };
         var arch = new Option<string>("--arch") { Description = "unrolled (constant-weight pipelined layers) or gemm (mixed LUT/DSP engine)", DefaultValueFactory = _ => "unrolled" };
         var outDir = new Option<string>("--out") { Description = "Output folder for the design", Required = true };
         var data = new Option<string>("--data") { Description = "Data set whose test split provides the test vectors", DefaultValueFactory = _ => "mnist" };
@@ -32,9 +33,22 @@ public static class GenerateCommand
             if (n < 1) throw new MixQException($"--vectors must be at least 1, got {n}");
             string path = parse.GetRequiredValue(checkpoint);
             if (!File.Exists(path)) throw new MixQException($"checkpoint {path} does not exist");
-            if (!QuantizeJob.IsQuantized(path)) throw new MixQException($"checkpoint {path} is not quantized: run mixq quantize first");
-            var (model, spec, plan) = QuantizeJob.LoadQuantized(path);
-            var integer = IntegerConverter.Convert(model, spec, plan.Method).Model;
+            NN.Modules.Module model;
+            ModelSpec spec;
+            QuantizationPlan? plan = null;
+            IntegerModel integer;
+            if (Quantization.Hgq.HgqJob.IsHgq(path))
+            {
+                (model, spec) = Quantization.Hgq.HgqJob.Load(path);
+                integer = HgqIntegerConverter.Convert(model, spec);
+                DesignWriter.CheckSupported(integer, architecture); // before any data is read or file written
+            }
+            else
+            {
+                if (!QuantizeJob.IsQuantized(path)) throw new MixQException($"checkpoint {path} is not quantized: run mixq quantize first");
+                (model, spec, plan) = QuantizeJob.LoadQuantized(path);
+                integer = IntegerConverter.Convert(model, spec, plan.Method).Model;
+            }
             var split = DataRegistry.Load(parse.GetRequiredValue(data), new DataOptions(), msg => Console.Error.WriteLine(msg));
             ModelZoo.CheckCompatible(spec, split.Test, path);
             var test = split.Test.Limit(n);
@@ -42,24 +56,28 @@ public static class GenerateCommand
             var vectors = TestVectors.FromEngine(engine, test.Features.AsSpan(0, test.Count * test.SampleSize), test.Count);
             string dir = parse.GetRequiredValue(outDir);
             var manifest = DesignWriter.Write(integer, architecture, vectors, dir);
-            try
+            if (plan is null) Console.Error.WriteLine("no cost-model prediction: the cost model takes row-wise plans, not HGQ models");
+            else
             {
-                var prediction = CostPrediction.Compute(model, spec, plan, integer, architecture);
-                AtomicFile.WriteAllText(Path.Combine(dir, CostPrediction.FileName), prediction.ToJson());
+                try
+                {
+                    var prediction = CostPrediction.Compute(model, spec, plan, integer, architecture);
+                    AtomicFile.WriteAllText(Path.Combine(dir, CostPrediction.FileName), prediction.ToJson());
+                }
+                catch (MixQException e)
+                {
+                    // The design is complete without it; mixq synth then reports synthesis figures alone.
+                    Console.Error.WriteLine($"no cost-model prediction: {e.Message}");
+                }
             }
-            catch (MixQException e)
-            {
-                // The design is complete without it; mixq synth then reports synthesis figures alone.
-                Console.Error.WriteLine($"no cost-model prediction: {e.Message}");
-            }
-            Console.WriteLine($"{spec.Name} ({plan.Method}): {architecture} design in {dir}: {manifest.Modules.Count} modules, " +
+            Console.WriteLine($"{spec.Name} ({integer.Method}): {architecture} design in {dir}: {manifest.Modules.Count} modules, " +
                               $"{vectors.Count} test vectors, testbench sim/{Codegen.Simulation.VerilatorTestbench.ScriptName}, HLS C++ in hls/");
             if (parse.GetValue(json))
             {
                 JsonLine.Write(new JsonObject
                 {
                     ["model"] = spec.Name,
-                    ["method"] = plan.Method,
+                    ["method"] = integer.Method,
                     ["architecture"] = architecture,
                     ["out"] = dir,
                     ["modules"] = manifest.Modules.Count,

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using MixQ.Cli.Output;
 using MixQ.NN.Data;
+using MixQ.Quantization.Hgq;
 using MixQ.Quantization.Integer;
 using MixQ.Quantization.Qat;
 
@@ -38,10 +39,20 @@ internal static class IntegerEval
         if (compare is not null)
         {
             if (!File.Exists(compare)) throw new MixQException($"checkpoint {compare} does not exist");
-            var fake = QuantizeJob.LoadQuantized(compare).Model;
-            var report = IntegerAgreement.Compare(fake, model, test);
+            // HGQ models are compared output for output (they must be identical); row-wise ones by prediction.
+            var report = HgqJob.IsHgq(compare)
+                ? HgqIntegerAgreement.Compare(HgqJob.Load(compare).Model, model, test)
+                : IntegerAgreement.Compare(QuantizeJob.LoadQuantized(compare).Model, model, test);
             Console.WriteLine($"fake-quantized {compare}: test accuracy {report.FakeQuantAccuracy:P2}; identical predictions " +
                               $"{report.IdenticalPredictions}/{report.Samples} ({report.PredictionAgreement:P3})");
+            if (report.Outputs is { } o)
+            {
+                Console.WriteLine($"identical outputs: {o.IdenticalSamples}/{report.Samples} samples ({(double)o.IdenticalSamples / Math.Max(1, report.Samples):P2}); " +
+                                  $"{o.Different} of {o.Compared} outputs differ");
+                result["identical_output_samples"] = o.IdenticalSamples;
+                result["differing_outputs"] = o.Different;
+                result["compared_outputs"] = o.Compared;
+            }
             foreach (var l in report.Layers)
                 Console.WriteLine($"  layer {l.Layer}: {l.Different} of {l.Codes} input codes differ (max by {l.MaxDifference})");
             foreach (var m in report.Mismatches.Take(20))

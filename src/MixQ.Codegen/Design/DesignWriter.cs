@@ -18,8 +18,23 @@ public static class DesignWriter
 {
     public static readonly IReadOnlyList<string> Architectures = ["unrolled", "gemm"];
 
+    /// <summary>
+    /// Refuses, before anything is written, integer models with parts an architecture does not implement: the GEMM
+    /// engine has no HGQ support yet (per-element shift requantization, multiplicand weights wider than its 8-bit
+    /// lanes); the unrolled architecture takes HGQ models whose per-element requantizations act on vectors (Dense
+    /// inputs) and says so in one line otherwise.
+    /// </summary>
+    public static void CheckSupported(IntegerModel model, string architecture)
+    {
+        bool hgq = model.Input is not InputQuantization || model.Layers.Any(l => l is IntShiftRequantize
+            || l is IntDense { Weights.Encoding: not WeightEncoding.Words } || l is IntConv2d { Weights.Encoding: not WeightEncoding.Words });
+        if (hgq && architecture == "gemm")
+            throw new MixQException($"the gemm architecture does not support HGQ integer models yet ({model.ModelName}, method {model.Method}); use --arch unrolled");
+    }
+
     public static DesignManifest Write(IntegerModel model, string architecture, TestVectors vectors, string outDir, GemmOptions? gemm = null)
     {
+        CheckSupported(model, architecture);
         Directory.CreateDirectory(outDir);
         DesignManifest manifest;
         string verilog;

@@ -26,6 +26,7 @@ public static class HlsWriter
         w.Line("#include <cstdint>");
         w.Line("#include \"mixq_fixed.h\"");
         w.Line();
+        if (model.Layers.Any(l => l is IntShiftRequantize)) EmitShiftRequantHelper(w);
         w.Line("template <int PW, int S, class Q>");
         w.Line("static Q mixq_round_shift(const mixq::fixed<PW, PW, true>& p) {");
         w.Line("  // p / 2^S as a fixed-point number, converted to Q (whose quantization mode does the rounding).");
@@ -42,6 +43,16 @@ public static class HlsWriter
             {
                 case IntDense d: EmitWeights(w, l, d.Weights, d.Bias); break;
                 case IntConv2d c: EmitWeights(w, l, c.Weights, c.Bias); break;
+                case IntShiftRequantize q:
+                {
+                    var f = q.Formats;
+                    w.Line($"static const signed char SH{l}[{f.Count}] = {{{string.Join(", ", f.Shifts.Select(Num))}}};");
+                    w.Line($"static const unsigned char WD{l}[{f.Count}] = {{{string.Join(", ", f.Widths.Select(Num))}}};");
+                    w.Line($"static const bool SG{l}[{f.Count}] = {{{string.Join(", ", f.Signed.Select(b => b ? "true" : "false"))}}};");
+                    w.Line($"static const unsigned char AL{l}[{f.Count}] = {{{string.Join(", ", f.Aligns.Select(Num))}}};");
+                    if (f.Shifts.Any(v => v is < -62 or > 100)) throw new MixQException($"HLS writer: shift_requantize '{q.Name}' has a shift beyond -62..100");
+                    break;
+                }
                 case IntRequantize r:
                     w.Line($"static const int32_t M{l}[{r.Channels}] = {{{string.Join(", ", r.Multipliers.Select(Num))}}};");
                     w.Line($"static const long long O{l}[{r.Channels}] = {{{string.Join(", ", r.Offsets.Select(v => Num(v) + "LL"))}}};");
@@ -91,10 +102,17 @@ public static class HlsWriter
                     EmitRequantize(w, l, r, ranges[l], ranges[l + 1], x, y);
                     break;
                 case IntClamp k:
-                    w.Line($"for (int e = 0; e < {Size(outShape)}; e++) {{");
-                    w.Line($"  t{l + 1}_t lo = t{l + 1}_t({Num(k.Min)}LL), hi = t{l + 1}_t({Num(k.Max)}LL);");
-                    w.Line($"  {y}[e] = {x}[e] < lo ? lo : {x}[e] > hi ? hi : t{l + 1}_t({x}[e]);");
-                    w.Line("}");
+                {
+                    // Only bounds inside the input's range can bind (and only those are representable in its type).
+                    string value = $"t{l + 1}_t({x}[e])";
+                    if (k.Max < ranges[l].Max) value = $"{x}[e] > t{l}_t({Num(k.Max)}LL) ? t{l + 1}_t({Num(k.Max)}LL) : {value}";
+                    if (k.Min > ranges[l].Min) value = $"{x}[e] < t{l}_t({Num(k.Min)}LL) ? t{l + 1}_t({Num(k.Min)}LL) : {value}";
+                    w.Line($"for (int e = 0; e < {Size(outShape)}; e++) {y}[e] = {value};");
+                    break;
+                }
+                case IntShiftRequantize q:
+                    w.Line($"for (int e = 0; e < {Size(outShape)}; e++)");
+                    w.Line($"  {y}[e] = t{l + 1}_t(mixq_shift_requant((long long){x}[e].raw(), SH{l}[e], WD{l}[e], SG{l}[e], {(int)q.Formats.Rounding}, {(int)q.Formats.Overflow}) << AL{l}[e]);");
                     break;
                 case IntMaxPool2d p:
                 {
@@ -192,12 +210,40 @@ public static class HlsWriter
         return w.ToString();
     }
 
+    /// <summary>
+    /// HGQ's per-element requantization on plain integers (the engine's ShiftRequantizer): right shift with rounding
+    /// 0 truncate, 1 half-up, 2 half-even (or an exact left shift), then overflow 0 wrap, 1 saturate, 2 symmetric.
+    /// </summary>
+    private static void EmitShiftRequantHelper(VerilogText w)
+    {
+        w.Line("static long long mixq_shift_requant(long long x, int s, int w, bool sg, int rounding, int overflow) {");
+        w.Line("  if (w == 0) return 0;");
+        w.Line("  __int128 r, v = x;");
+        w.Line("  if (s <= 0) r = v << (-s);");
+        w.Line("  else {");
+        w.Line("    __int128 half = (__int128)1 << (s - 1);");
+        w.Line("    r = rounding == 0 ? (v >> s) : rounding == 1 ? ((v + half) >> s) : ((v + half - 1 + ((v >> s) & 1)) >> s);");
+        w.Line("  }");
+        w.Line("  long long max = sg ? (1LL << (w - 1)) - 1 : (1LL << w) - 1;");
+        w.Line("  long long low = !sg ? 0 : overflow == 2 ? -max : -(1LL << (w - 1));");
+        w.Line("  if (overflow == 0) {");
+        w.Line("    long long bits = (long long)(r & (((__int128)1 << w) - 1));");
+        w.Line("    return sg && bits > max ? bits - (1LL << w) : bits;");
+        w.Line("  }");
+        w.Line("  return r > max ? max : r < low ? low : (long long)r;");
+        w.Line("}");
+        w.Line();
+    }
+
     private static void EmitWeights(VerilogText w, int l, IntegerWeights weights, long[] bias)
     {
         var values = weights.Values();
         long maxAbs = values.Length == 0 ? 1 : values.Max(v => Math.Abs(v));
         int bits = IntegerModel.BitsFor(-maxAbs, maxAbs);
-        w.Line($"typedef mixq::fixed<{bits}, {bits}, true> W{l}_t;  // weight multiplicands ({string.Join(", ", weights.RowFormats.Distinct().Select(f => f.ToString()))})");
+        string formats = weights.Encoding == WeightEncoding.Words
+            ? string.Join(", ", weights.RowFormats.Distinct().Select(f => f.ToString()))
+            : "HGQ, rows on grids 2^-" + string.Join("/", weights.RowFractionalBits.Distinct().Order());
+        w.Line($"typedef mixq::fixed<{bits}, {bits}, true> W{l}_t;  // weight multiplicands ({formats})");
         w.Line($"static const int32_t W{l}[{values.Length}] = {{");
         for (int r = 0; r < weights.Rows; r++)
             w.Line("  " + string.Join(", ", values.Skip(r * weights.RowLength).Take(weights.RowLength).Select(Num)) + ",");

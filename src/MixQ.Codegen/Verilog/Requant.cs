@@ -11,6 +11,9 @@ public readonly record struct Requant(long Multiplier, int Shift, long Offset, l
 {
     public static Requant None(long min, long max) => new(1, 0, 0, min, max, true);
 
+    /// <summary>A clamp only (multiplier 1, no shift): HGQ's ReLU on accumulators.</summary>
+    public static Requant Clamp(long min, long max) => new(1, 0, 0, min, max, false);
+
     /// <summary>Per-channel requantization of <paramref name="channels"/> outputs from an IntRequantize (broadcast when it has one entry), narrowed by an optional clamp.</summary>
     public static Requant[] From(IntRequantize r, int channels, IntClamp? clamp)
     {

@@ -71,9 +71,14 @@ internal sealed class Int8Pipeline
 
     private Activations Entrance(ReadOnlySpan<float> inputs, int count, Workspace ws)
     {
-        var q = _model.Input;
         int size = WideLayers.Size(_shapes[0]), zp = _zeroPoints[0];
-        if (zp < 0) throw new MixQException("integer inference: input codes do not fit a byte");
+        if (_model.Input is not InputQuantization q || zp < 0)
+        {
+            // Other entrances (HGQ's per-element fixed point) produce longs; a packed layer narrows them when it can.
+            var longs = new long[(long)count * size];
+            _model.Input.Quantize(inputs[..(count * size)], longs);
+            return new Activations(null, 0, 0, longs);
+        }
         int stride = Round4(size);
         var bytes = ws.Bytes(0, count * stride);
         for (int n = 0; n < count; n++)

@@ -31,10 +31,11 @@ public static class IntegerConverter
     /// <summary>The converted model and how many PoT/SP2 weight terms fell below the frame cap (normally 0).</summary>
     public sealed record Result(IntegerModel Model, int DroppedTerms);
 
-    /// <summary>Loads a quantized checkpoint (written by mixq quantize) and converts it.</summary>
+    /// <summary>Loads a quantized checkpoint (written by mixq quantize; HGQ checkpoints go to <see cref="HgqIntegerConverter"/>) and converts it.</summary>
     public static Result FromCheckpoint(string path)
     {
         if (!File.Exists(path)) throw new MixQException($"checkpoint {path} does not exist");
+        if (Hgq.HgqJob.IsHgq(path)) return new Result(HgqIntegerConverter.FromCheckpoint(path), 0);
         if (!QuantizeJob.IsQuantized(path)) throw new MixQException($"checkpoint {path} is not a quantized model (run mixq quantize first)");
         var (model, spec, plan) = QuantizeJob.LoadQuantized(path);
         return Convert(model, spec, plan.Method);

@@ -41,7 +41,8 @@ public sealed class IntegerEngine
             IntConv2d c => new PreparedMatrix(c.Weights, c.Bias),
             _ => null,
         }).ToArray();
-        if (isa is { } chosen) _int8 = new Int8Pipeline(model, ranges, _matrices, chosen);
+        // A model none of whose matrices fit the int8 GEMM (an HGQ model with wide codes) runs the 64-bit path directly.
+        if (isa is { } chosen && new Int8Pipeline(model, ranges, _matrices, chosen) is { PackedLayers: > 0 } pipeline) _int8 = pipeline;
     }
 
     public IntegerModel Model { get; }

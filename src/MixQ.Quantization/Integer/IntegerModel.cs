@@ -2,7 +2,8 @@ namespace MixQ.Quantization.Integer;
 
 /// <summary>
 /// A quantized network in integer arithmetic only — the project's hardware IR. Float inputs of
-/// <see cref="InputShape"/> are quantized once by <see cref="Input"/>; then <see cref="Layers"/> run in order on
+/// <see cref="InputShape"/> are quantized once by <see cref="Input"/> (clip-based for row-wise models, per-element
+/// fixed-point for HGQ models); then <see cref="Layers"/> run in order on
 /// integer tensors (codes after requantization, accumulators after Dense/Conv2d); the last layer produces
 /// <see cref="NumClasses"/> integer logits whose real value is logit * <see cref="OutputScale"/> (informative only:
 /// the prediction is the arg-max, lowest index on ties). Run it with <see cref="IntegerEngine"/>; save/load with
@@ -12,7 +13,7 @@ public sealed record IntegerModel(
     string ModelName,
     int[] InputShape,
     int NumClasses,
-    InputQuantization Input,
+    EntranceQuantizer Input,
     IReadOnlyList<IntLayer> Layers,
     double OutputScale,
     string Method)
@@ -25,12 +26,12 @@ public sealed record IntegerModel(
     /// </summary>
     public IReadOnlyList<TensorRange> Analyze()
     {
-        Input.Validate();
         if (InputShape.Length == 0 || InputShape.Any(d => d < 1)) throw new MixQException($"integer model: bad input shape [{string.Join(", ", InputShape)}]");
+        Input.Validate(InputShape.Aggregate(1, (a, b) => a * b));
         if (NumClasses < 1) throw new MixQException($"integer model: {NumClasses} classes");
         var ranges = new List<TensorRange>();
         var shape = InputShape;
-        long min = Input.Codes.MinCode, max = Input.Codes.MaxCode;
+        var (min, max) = Input.CodeRange;
         ranges.Add(new TensorRange("input", shape, min, max));
         foreach (var layer in Layers)
         {
@@ -51,6 +52,10 @@ public sealed record IntegerModel(
                 case IntRequantize r:
                     r.Validate();
                     (min, max) = (r.Min, r.Max);
+                    break;
+                case IntShiftRequantize q:
+                    q.Formats.Validate($"shift_requantize '{q.Name}'", shape.Aggregate(1, (a, b) => a * b));
+                    (min, max) = q.Formats.Range;
                     break;
                 case IntClamp k:
                     if (k.Min > k.Max) throw new MixQException($"integer layer '{k.Name}': clamp min {k.Min} is above max {k.Max}");

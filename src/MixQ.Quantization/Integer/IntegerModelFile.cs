@@ -12,11 +12,17 @@ namespace MixQ.Quantization.Integer;
 /// Saves and loads an <see cref="IntegerModel"/> as a folder with model.json and arrays.bin (docs/integer-format.md).
 /// Both files are written atomically, arrays first. Loading validates everything and reports the first problem as
 /// one MixQException line naming the file.
+/// <para>Version 2 adds what HGQ models need: the fixed-point entrance, <c>shift_requantize</c> and multiplicand
+/// weights. A model without them is still written as version 1 (readable by earlier MixQ releases); both load.</para>
 /// </summary>
 public static class IntegerModelFile
 {
     public const string FormatName = "mixq-integer-model";
-    public const int Version = 1;
+    /// <summary>The newest version written and read.</summary>
+    public const int Version = 2;
+
+    /// <summary>The version of files without HGQ content.</summary>
+    public const int RowWiseVersion = 1;
     public const string MetadataFileName = "model.json";
     public const string ArraysFileName = "arrays.bin";
 
@@ -25,18 +31,19 @@ public static class IntegerModelFile
         model.Analyze();
         Directory.CreateDirectory(folder);
         var arrays = new MemoryStream();
+        var input = InputJson(model.Input, arrays);
         var layers = new JsonArray();
         foreach (var layer in model.Layers) layers.Add(LayerJson(layer, arrays));
         var root = new JsonObject
         {
             ["format"] = FormatName,
-            ["version"] = Version,
+            ["version"] = NeedsVersion2(model) ? Version : RowWiseVersion,
             ["model"] = model.ModelName,
             ["method"] = model.Method,
             ["input_shape"] = Ints(model.InputShape),
             ["num_classes"] = model.NumClasses,
             ["output_scale"] = model.OutputScale,
-            ["input"] = new JsonObject { ["clip"] = model.Input.Clip, ["bits"] = model.Input.Codes.Bits, ["signed"] = model.Input.Codes.Signed },
+            ["input"] = input,
             ["arrays"] = new JsonObject { ["file"] = ArraysFileName, ["bytes"] = arrays.Length },
             ["layers"] = layers,
         };
@@ -64,7 +71,8 @@ public static class IntegerModelFile
         {
             if (reader.String(root, "format") != FormatName) throw reader.Error($"format is not '{FormatName}'");
             int version = reader.Int(root, "version");
-            if (version != Version) throw reader.Error($"version {version} is not supported (expected {Version})");
+            if (version is not (RowWiseVersion or Version)) throw reader.Error($"version {version} is not supported (expected {RowWiseVersion} or {Version})");
+            reader.Version = version;
             var arraysInfo = reader.Object(root, "arrays");
             string arraysName = reader.String(arraysInfo, "file");
             if (arraysName != Path.GetFileName(arraysName)) throw reader.Error($"arrays file '{arraysName}' must be a plain file name");
@@ -77,7 +85,7 @@ public static class IntegerModelFile
             reader.Blob = blob;
             reader.BlobPath = arraysPath;
 
-            var input = reader.Object(root, "input");
+            var input = ReadInput(reader.Object(root, "input"), reader);
             var layers = new List<IntLayer>();
             int i = 0;
             foreach (var node in reader.Array(root, "layers"))
@@ -90,7 +98,7 @@ public static class IntegerModelFile
                 reader.String(root, "model"),
                 reader.IntArray(root, "input_shape"),
                 reader.Int(root, "num_classes"),
-                new InputQuantization(reader.Float(input, "clip"), new ActivationCodes(reader.Int(input, "bits"), reader.Bool(input, "signed"))),
+                input,
                 layers,
                 reader.Double(root, "output_scale"),
                 reader.String(root, "method"));
@@ -128,6 +136,9 @@ public static class IntegerModelFile
                 o["min"] = r.Min;
                 o["max"] = r.Max;
                 break;
+            case IntShiftRequantize q:
+                FormatsJson(o, q.Formats, arrays);
+                break;
             case IntClamp k:
                 o["min"] = k.Min;
                 o["max"] = k.Max;
@@ -145,10 +156,67 @@ public static class IntegerModelFile
         return o;
     }
 
+    private static bool NeedsVersion2(IntegerModel model) =>
+        model.Input is not InputQuantization || model.Layers.Any(l => l switch
+        {
+            IntShiftRequantize => true,
+            IntDense d => d.Weights.Encoding != WeightEncoding.Words,
+            IntConv2d c => c.Weights.Encoding != WeightEncoding.Words,
+            _ => false,
+        });
+
+    private static JsonObject InputJson(EntranceQuantizer input, MemoryStream arrays)
+    {
+        switch (input)
+        {
+            case InputQuantization q:
+                return new JsonObject { ["clip"] = q.Clip, ["bits"] = q.Codes.Bits, ["signed"] = q.Codes.Signed };
+            case FixedPointEntrance f:
+            {
+                var o = new JsonObject { ["kind"] = f.Kind };
+                FormatsJson(o, f.Formats, arrays);
+                return o;
+            }
+            default:
+                throw new MixQException($"cannot save entrance type {input.GetType().Name}");
+        }
+    }
+
+    /// <summary>Per-element fixed-point formats: the modes by name, the four per-element arrays in arrays.bin.</summary>
+    private static void FormatsJson(JsonObject o, ElementFormats f, MemoryStream arrays)
+    {
+        o["rounding"] = ElementFormats.Name(f.Rounding);
+        o["overflow"] = ElementFormats.Name(f.Overflow);
+        o["shifts"] = AppendInts(arrays, f.Shifts, [f.Count]);
+        o["widths"] = AppendInts(arrays, f.Widths, [f.Count]);
+        o["signed"] = AppendArray(arrays, f.Signed.Select(b => b ? (byte)1 : (byte)0).ToArray(), "u8", [f.Count]);
+        o["aligns"] = AppendInts(arrays, f.Aligns, [f.Count]);
+    }
+
+    private static JsonObject AppendInts(MemoryStream arrays, ReadOnlySpan<int> values, int[] shape)
+    {
+        var bytes = new byte[values.Length * 4];
+        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * 4), values[i]);
+        return AppendArray(arrays, bytes, "i32", shape);
+    }
+
     private static void MatrixJson(JsonObject o, ActivationCodes input, int accumulatorBits, IntegerWeights w, long[] bias, MemoryStream arrays)
     {
         o["input"] = new JsonObject { ["bits"] = input.Bits, ["signed"] = input.Signed };
         o["accumulator_bits"] = accumulatorBits;
+        if (w.Encoding == WeightEncoding.Multiplicands)
+        {
+            o["weights"] = new JsonObject
+            {
+                ["encoding"] = "multiplicands",
+                ["rows"] = w.Rows,
+                ["row_length"] = w.RowLength,
+                ["fractional_bits"] = Ints(w.RowFractionalBits),
+                ["values"] = AppendInts(arrays, w.Multiplicands, [w.Rows, w.RowLength]),
+            };
+            BiasJson(o, bias, arrays);
+            return;
+        }
         var scales = new JsonArray();
         foreach (float s in w.RowScales) scales.Add(s);
         o["weights"] = new JsonObject
@@ -160,6 +228,11 @@ public static class IntegerModelFile
             ["scales"] = scales,
             ["codes"] = AppendArray(arrays, w.Codes.ToArray(), "u8", [w.Rows, w.RowLength]),
         };
+        BiasJson(o, bias, arrays);
+    }
+
+    private static void BiasJson(JsonObject o, long[] bias, MemoryStream arrays)
+    {
         var bytes = new byte[bias.Length * 8];
         for (int i = 0; i < bias.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * 8), bias[i]);
         o["bias"] = AppendArray(arrays, bytes, "i64", [bias.Length]);
@@ -200,6 +273,9 @@ public static class IntegerModelFile
                 if (r.Int(o, "out_channels") != c.OutChannels) throw r.Error("out_channels does not match the weights");
                 return c;
             }
+            case "shift_requantize":
+                r.RequireVersion2($"op '{op}'");
+                return new IntShiftRequantize(name, ReadFormats(o, r));
             case "requantize":
                 return new IntRequantize(name, r.IntArray(o, "multipliers"), r.IntArray(o, "shifts"), r.LongArray(o, "offsets"), r.Long(o, "min"), r.Long(o, "max")).Validate();
             case "clamp":
@@ -222,14 +298,28 @@ public static class IntegerModelFile
         int acc = r.Int(o, "accumulator_bits");
         var w = r.Object(o, "weights");
         int rows = r.Int(w, "rows"), length = r.Int(w, "row_length");
-        if (rows < 1 || length < 1 || (long)rows * length > int.MaxValue) throw r.Error($"bad weight shape {rows} x {length}");
+        if (rows < 1 || length < 1 || (long)rows * length > int.MaxValue / 8) throw r.Error($"bad weight shape {rows} x {length}");
+        string encoding = w["encoding"] is null ? "words" : r.String(w, "encoding");
+        if (encoding == "multiplicands")
+        {
+            r.RequireVersion2("weight encoding 'multiplicands'");
+            var fractional = r.IntArray(w, "fractional_bits");
+            var values = r.Int32Array(w, "values", [rows, length]);
+            try
+            {
+                return (input, acc, IntegerWeights.FromMultiplicands(rows, length, fractional, values), ReadBias(o, r, rows));
+            }
+            catch (MixQException e)
+            {
+                throw r.Error(e.Message);
+            }
+        }
+        if (encoding != "words") throw r.Error($"unknown weight encoding '{encoding}' (expected words or multiplicands)");
         var formats = r.Array(w, "formats").Select(f => NumberFormat.Parse(f?.GetValue<string>() ?? "", r.Describe("formats"))).ToArray();
         var frames = r.IntArray(w, "frames");
         var scales = r.Array(w, "scales").Select(s => s is JsonValue v && v.TryGetValue(out float f) ? f : throw r.Error("scales must be numbers")).ToArray();
         byte[] codes = r.ArrayBytes(w, "codes", "u8", [rows, length], 1);
-        byte[] biasBytes = r.ArrayBytes(o, "bias", "i64", [rows], 8);
-        var bias = new long[rows];
-        for (int i = 0; i < rows; i++) bias[i] = BinaryPrimitives.ReadInt64LittleEndian(biasBytes.AsSpan(i * 8));
+        var bias = ReadBias(o, r, rows);
         try
         {
             return (input, acc, new IntegerWeights(rows, length, formats, frames, scales, codes), bias);
@@ -240,13 +330,70 @@ public static class IntegerModelFile
         }
     }
 
+    private static long[] ReadBias(JsonObject o, Reader r, int rows)
+    {
+        byte[] biasBytes = r.ArrayBytes(o, "bias", "i64", [rows], 8);
+        var bias = new long[rows];
+        for (int i = 0; i < rows; i++) bias[i] = BinaryPrimitives.ReadInt64LittleEndian(biasBytes.AsSpan(i * 8));
+        return bias;
+    }
+
+    private static EntranceQuantizer ReadInput(JsonObject o, Reader r)
+    {
+        r.Where = "input";
+        string kind = o["kind"] is null ? "clip" : r.String(o, "kind");
+        EntranceQuantizer result;
+        switch (kind)
+        {
+            case "clip":
+                result = new InputQuantization(r.Float(o, "clip"), new ActivationCodes(r.Int(o, "bits"), r.Bool(o, "signed")));
+                break;
+            case "fixed_point":
+                r.RequireVersion2("input kind 'fixed_point'");
+                result = new FixedPointEntrance(ReadFormats(o, r));
+                break;
+            default:
+                throw r.Error($"unknown input kind '{kind}' (expected clip or fixed_point)");
+        }
+        r.Where = null;
+        return result;
+    }
+
+    private static ElementFormats ReadFormats(JsonObject o, Reader r)
+    {
+        string rounding = r.String(o, "rounding"), overflow = r.String(o, "overflow");
+        var roundingMode = ElementFormats.ParseRounding(rounding) ?? throw r.Error($"unknown rounding '{rounding}' (expected truncate, half-up or half-even)");
+        var overflowMode = ElementFormats.ParseOverflow(overflow) ?? throw r.Error($"unknown overflow '{overflow}' (expected wrap, saturate or symmetric)");
+        int count = r.Array(r.Object(o, "shifts"), "shape") is [JsonValue v] && v.TryGetValue(out int n) && n >= 0 ? n
+            : throw r.Error("array 'shifts' must have a one-dimensional shape");
+        var signedBytes = r.ArrayBytes(o, "signed", "u8", [count], 1);
+        if (signedBytes.Any(b => b > 1)) throw r.Error("array 'signed' must hold 0 or 1");
+        return new ElementFormats(r.Int32Array(o, "shifts", [count]), r.Int32Array(o, "widths", [count]),
+            signedBytes.Select(b => b == 1).ToArray(), r.Int32Array(o, "aligns", [count]), roundingMode, overflowMode);
+    }
+
     private static JsonArray Ints(IEnumerable<int> values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
 
     /// <summary>Typed access to model.json with one-line errors that say where.</summary>
     private sealed class Reader(string path)
     {
         public string? Where { get; set; }
+        public int Version { get; set; }
         public byte[] Blob { get; set; } = [];
+
+        /// <summary>Version 1 files cannot hold HGQ content: a reader of version 1 would not know it.</summary>
+        public void RequireVersion2(string what)
+        {
+            if (Version < 2) throw Error($"{what} needs format version 2 (the file says {Version})");
+        }
+
+        public int[] Int32Array(JsonObject o, string name, int[] shape)
+        {
+            var bytes = ArrayBytes(o, name, "i32", shape, 4);
+            var values = new int[bytes.Length / 4];
+            for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(i * 4));
+            return values;
+        }
         public string BlobPath { get; set; } = "";
 
         public MixQException Error(string message) => new($"{path}: {(Where is null ? "" : Where + ": ")}{message}");

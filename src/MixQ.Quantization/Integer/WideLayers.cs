@@ -35,6 +35,20 @@ internal static class WideLayers
                 });
                 return y;
             }
+            case IntShiftRequantize q:
+            {
+                var y = new long[(long)count * outSize];
+                var f = q.Formats;
+                For(count, parallel, (start, end) =>
+                {
+                    for (int n = start; n < end; n++)
+                    {
+                        long at = (long)n * inSize;
+                        for (int e = 0; e < inSize; e++) y[at + e] = f.Apply(e, x[at + e]);
+                    }
+                });
+                return y;
+            }
             case IntClamp k:
             {
                 var y = new long[(long)count * outSize];

@@ -56,7 +56,8 @@ internal static class SmallModels
     {
         var rng = new Random(seed);
         int size = model.InputShape.Aggregate(1, (a, b) => a * b);
-        int max = model.Input.Codes.MaxCode, min = model.Input.Codes.MinCode;
+        var codes = ((InputQuantization)model.Input).Codes;
+        int max = (int)codes.MaxCode, min = (int)codes.MinCode;
         var x = new float[count * size];
         for (int i = 0; i < x.Length; i++) x[i] = rng.Next(min, max + 1);
         return x;

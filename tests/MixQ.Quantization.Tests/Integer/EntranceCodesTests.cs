@@ -20,8 +20,8 @@ public class EntranceCodesTests
             var x = Enumerable.Range(0, length).Select(i => (i % 3) switch
             {
                 0 => (float)(rng.NextDouble() * 3 * clip - 1.5 * clip),
-                1 => MathF.BitIncrement((float)((rng.Next(-q.Codes.MaxCode, q.Codes.MaxCode) + 0.5) * q.Step)) * (rng.Next(2) == 0 ? 1 : -1),
-                _ => (float)((rng.Next(-q.Codes.MaxCode, q.Codes.MaxCode) + 0.5) * q.Step),
+                1 => MathF.BitIncrement((float)((rng.Next(-(int)q.Codes.MaxCode, (int)q.Codes.MaxCode) + 0.5) * q.Step)) * (rng.Next(2) == 0 ? 1 : -1),
+                _ => (float)((rng.Next(-(int)q.Codes.MaxCode, (int)q.Codes.MaxCode) + 0.5) * q.Step),
             }).Append(float.MaxValue).Append(-0f).Append(-4 * clip).Take(length).ToArray();
             var reference = new long[length];
             q.Quantize(x, reference);
