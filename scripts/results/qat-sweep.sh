@@ -26,8 +26,10 @@ echo "|---|---|---|---|---:|---:|---:|---:|---:|"
 for r in "${runs[@]}"; do
   name=${r%%|*} args=${r#*|}
   [[ -z "${RUNS:-}" || " $RUNS " == *" $name "* ]] || continue
-  $mixq quantize --checkpoint "$ckpt" --data "$data" $args --abits 4 --epochs "$epochs" ${EXTRA:-} --out "$out/$name" --json \
-    > "$out/$name.log" 2>&1
+  if ! $mixq quantize --checkpoint "$ckpt" --data "$data" $args --abits 4 --epochs "$epochs" ${EXTRA:-} --out "$out/$name" --json \
+    > "$out/$name.log" 2>&1; then
+    echo "| $name | failed: $(tail -n 1 "$out/$name.log") |"; continue   # one failed run does not end the sweep
+  fi
   /usr/bin/python3 - "$name" "$out/$name.log" <<'PY'
 import json, sys
 r = json.loads(open(sys.argv[2]).read().strip().splitlines()[-1])

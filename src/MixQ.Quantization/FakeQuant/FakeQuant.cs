@@ -47,7 +47,7 @@ public static class FakeQuant
         for (int r = 0; r < rows; r++)
         {
             if (!(alphas[r] > 0f) || !float.IsFinite(alphas[r]))
-                throw new ArgumentOutOfRangeException(nameof(scale), $"row {r} has scale {alphas[r]}: scales must be positive and finite (a learned scale that went non-positive needs a smaller learning rate)");
+                throw new MixQException($"row {r} of a weight has scale {alphas[r]}: scales must be positive and finite (training diverged: try a smaller --lr)");
         }
         var formats = rowFormats.ToArray();
 

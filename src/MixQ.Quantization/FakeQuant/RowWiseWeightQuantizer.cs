@@ -14,6 +14,14 @@ namespace MixQ.Quantization;
 public sealed class RowWiseWeightQuantizer : Module
 {
     private NumberFormat[] _formats;
+    private float[] _floor = [];
+
+    /// <summary>
+    /// A learned scale never goes below this share of its calibrated (MSE-optimal) value: an SGD step larger than
+    /// the scale itself (rows of tiny weights, high fine-tuning rates) would otherwise make it zero or negative.
+    /// Projecting back onto the allowed set before each use is projected gradient descent.
+    /// </summary>
+    public const float ScaleFloorShare = 1e-2f;
 
     public RowWiseWeightQuantizer(Tensor weight, IReadOnlyList<NumberFormat> rowFormats, bool learnScale, float scaleGradientFactor = 1f)
     {
@@ -40,9 +48,23 @@ public sealed class RowWiseWeightQuantizer : Module
             throw new ArgumentException($"weight has {WeightRows.Count(weight)} rows, this quantizer {Scale.Size}", nameof(weight));
         var result = RowQuantizer.QuantizeRows(weight.Detach(), rowFormats);
         result.Scales.CopyTo(Scale.Span);
+        _floor = result.Scales.Select(a => Math.Max(a * ScaleFloorShare, float.Epsilon)).ToArray();
         _formats = rowFormats.ToArray();
     }
 
+    /// <summary>Lifts learned scales that an optimizer step pushed below their floor back onto it (NaN and infinity stay, and are reported).</summary>
+    private void ProjectScales()
+    {
+        if (!Scale.RequiresGrad) return;
+        var s = Scale.Span;
+        for (int r = 0; r < s.Length; r++)
+            if (s[r] < _floor[r]) s[r] = _floor[r];
+    }
+
     /// <summary>The fake-quantized weight (same shape as <paramref name="input"/>, the layer's weight).</summary>
-    public override Tensor Forward(Tensor input) => FakeQuant.RowWiseWeights(input, _formats, Scale, ScaleGradientFactor);
+    public override Tensor Forward(Tensor input)
+    {
+        ProjectScales();
+        return FakeQuant.RowWiseWeights(input, _formats, Scale, ScaleGradientFactor);
+    }
 }

@@ -127,8 +127,32 @@ public class RowWiseFakeQuantTests
     }
 
     [Fact]
-    public void NonPositiveScalesAreRejected() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => FakeQuant.RowWiseWeights(Tensor.Ones(2, 2), [NumberFormat.Fixed(4), NumberFormat.Fixed(4)], [1f, 0f]));
+    public void NonPositiveScalesAreRejected()
+    {
+        var e = Assert.Throws<MixQException>(() => FakeQuant.RowWiseWeights(Tensor.Ones(2, 2), [NumberFormat.Fixed(4), NumberFormat.Fixed(4)], [1f, 0f]));
+        Assert.Contains("row 1", e.Message);
+    }
+
+    [Fact]
+    public void LearnedScalesPushedBelowTheirFloorAreProjectedBackBeforeUse()
+    {
+        var linear = new Linear(16, 6, new Random(3));
+        var q = new RowWiseWeightQuantizer(linear.Weight, Mixed, learnScale: true);
+        float[] calibrated = q.Scale.ToArray();
+        var s = q.Scale.Span;
+        s[0] = -0.5f;                    // an SGD step larger than the scale itself
+        s[1] = calibrated[1] * 1e-4f;    // positive but below the floor
+        s[2] = calibrated[2] * 0.5f;     // within the allowed set: untouched
+        var y = q.Forward(linear.Weight);
+        Assert.Equal(calibrated[0] * RowWiseWeightQuantizer.ScaleFloorShare, q.Scale.ToArray()[0]);
+        Assert.Equal(calibrated[1] * RowWiseWeightQuantizer.ScaleFloorShare, q.Scale.ToArray()[1]);
+        Assert.Equal(calibrated[2] * 0.5f, q.Scale.ToArray()[2]);
+        Assert.True(y.ToArray().All(float.IsFinite));
+        // Fixed (buffer) scales are never touched.
+        var f = new RowWiseWeightQuantizer(linear.Weight, Mixed, learnScale: false);
+        f.Scale.Span[0] = -1f;
+        Assert.Throws<MixQException>(() => f.Forward(linear.Weight));
+    }
 
     [Fact]
     public void ModuleStartsFromMseScalesAndLearnsThem()
