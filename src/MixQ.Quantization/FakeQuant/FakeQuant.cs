@@ -85,13 +85,12 @@ public static class FakeQuant
                     for (int r = start; r < end; r++)
                     {
                         int o = r * length;
-                        FakeQuantGradients.WeightRow(ws.AsSpan(wo + o, length), 1f / alphas[r], formats[r].Levels.MaxMagnitude,
-                            gs.AsSpan(go + o, length), dw is null ? [] : dw.AsSpan(o, length), c is null ? [] : c.AsSpan(o, length));
+                        float inv = 1f / alphas[r], maxQ = formats[r].Levels.MaxMagnitude;
+                        var dwRow = dw is null ? [] : dw.AsSpan(o, length);
+                        // With a trained scale, one pass writes the mask and sums the LSQ products.
+                        if (c is null) FakeQuantGradients.WeightRow(ws.AsSpan(wo + o, length), inv, maxQ, gs.AsSpan(go + o, length), dwRow, []);
+                        else scaleGrad![r] = (float)(FakeQuantGradients.WeightRowScaleSum(ws.AsSpan(wo + o, length), inv, maxQ, gs.AsSpan(go + o, length), dwRow, c.AsSpan(o, length)) * scaleGradientFactor);
                     }
-                    if (scaleGrad is null) return;
-                    Span<double> sums = end - start <= 256 ? stackalloc double[end - start] : new double[end - start];
-                    FakeQuantGradients.SumProductsOfRows(gs.AsSpan(go + start * length, (end - start) * length), c.AsSpan(start * length, (end - start) * length), length, sums);
-                    for (int r = start; r < end; r++) scaleGrad[r] = (float)(sums[r - start] * scaleGradientFactor);
                 });
             }
             if (w.RequiresGrad) GradientSink.Write(w, buffer => Rows(buffer));
