@@ -56,17 +56,15 @@ public static class FakeQuant
         float[] ws = w.Storage, ys = y.Storage;
         int wo = w.Offset;
         int chunks = BatchParallel.ChunksFor(rows, Math.Max(1, ElementsPerChunk / Math.Max(1, length)));
-        // The LSQ scale gradient needs each weight's level q; it is kept (in a pooled array, not a fresh
-        // weight-sized allocation every step) only when the scale is trained.
-        float[]? levels = record && s.RequiresGrad ? Levels(ws, wo, rows, length, formats, alphas, chunks, ys) : null;
-        if (levels is null)
+        // One pass per row. The LSQ backward needs each weight's level q = Q(fl(w / alpha)) again; it recomputes a row's
+        // levels into a row-sized buffer that stays in L1 rather than keeping a weight-sized array from here (one
+        // write and one read of the whole weight less per step). Q(t) at scale 1 is the very q that Project(w, alpha)
+        // multiplies by alpha, so the levels are the same bits either way.
+        BatchParallel.For(rows, chunks, (_, start, end) =>
         {
-            BatchParallel.For(rows, chunks, (_, start, end) =>
-            {
-                for (int r = start; r < end; r++)
-                    formats[r].Levels.Project(ws.AsSpan(wo + r * length, length), alphas[r], ys.AsSpan(r * length, length));
-            });
-        }
+            for (int r = start; r < end; r++)
+                formats[r].Levels.Project(ws.AsSpan(wo + r * length, length), alphas[r], ys.AsSpan(r * length, length));
+        });
         if (!record) return y;
 
         return Graph.Record("fake_quant_rows", y, [w, s], g =>
@@ -74,51 +72,36 @@ public static class FakeQuant
             var gy = g.Contiguous();
             float[] gs = gy.Storage;
             int go = gy.Offset;
-            // A second backward over the same graph finds the levels already consumed: compute them again.
-            var c = s.RequiresGrad ? levels ?? Levels(ws, wo, rows, length, formats, alphas, chunks, null) : null;
-            levels = null;
-            var scaleGrad = c is not null ? new float[rows] : null;
+            var scaleGrad = s.RequiresGrad ? new float[rows] : null;
             void Rows(float[]? dw)
             {
                 BatchParallel.For(rows, chunks, (_, start, end) =>
                 {
+                    float[]? q = scaleGrad is null ? null : ArrayPool<float>.Shared.Rent(length);
                     for (int r = start; r < end; r++)
                     {
                         int o = r * length;
                         float inv = 1f / alphas[r], maxQ = formats[r].Levels.MaxMagnitude;
+                        var wRow = ws.AsSpan(wo + o, length);
                         var dwRow = dw is null ? [] : dw.AsSpan(o, length);
-                        // With a trained scale, one pass writes the mask and sums the LSQ products.
-                        if (c is null) FakeQuantGradients.WeightRow(ws.AsSpan(wo + o, length), inv, maxQ, gs.AsSpan(go + o, length), dwRow, []);
-                        else scaleGrad![r] = (float)(FakeQuantGradients.WeightRowScaleSum(ws.AsSpan(wo + o, length), inv, maxQ, gs.AsSpan(go + o, length), dwRow, c.AsSpan(o, length)) * scaleGradientFactor);
+                        if (q is null)
+                        {
+                            FakeQuantGradients.WeightRow(wRow, inv, maxQ, gs.AsSpan(go + o, length), dwRow, []);
+                            continue;
+                        }
+                        // The row's levels q = Q(fl(w * (1/alpha))), then one pass writes the mask and sums the LSQ products.
+                        var qRow = q.AsSpan(0, length);
+                        TensorPrimitives.Multiply(wRow, inv, qRow);
+                        formats[r].Levels.Project(qRow, 1f, qRow);
+                        scaleGrad![r] = (float)(FakeQuantGradients.WeightRowScaleSum(wRow, inv, maxQ, gs.AsSpan(go + o, length), dwRow, qRow) * scaleGradientFactor);
                     }
+                    if (q is not null) ArrayPool<float>.Shared.Return(q);
                 });
             }
             if (w.RequiresGrad) GradientSink.Write(w, buffer => Rows(buffer));
             else Rows(null);
-            if (c is not null) ArrayPool<float>.Shared.Return(c);
             if (scaleGrad is not null) GradientSink.Write(s, buffer => scaleGrad.CopyTo(buffer, 0));
         });
-    }
-
-    /// <summary>
-    /// q = Q(fl(w / alpha)) of every weight in a rented array (return it to <see cref="ArrayPool{T}.Shared"/>), and
-    /// y = q alpha into <paramref name="y"/> when given: t = w * (1/alpha) then Q(t) at scale 1 is the very q that
-    /// Project(w, alpha) multiplies by alpha, so y is the same bits either way.
-    /// </summary>
-    private static float[] Levels(float[] ws, int wo, int rows, int length, NumberFormat[] formats, float[] alphas, int chunks, float[]? y)
-    {
-        var levels = ArrayPool<float>.Shared.Rent(rows * length);
-        BatchParallel.For(rows, chunks, (_, start, end) =>
-        {
-            for (int r = start; r < end; r++)
-            {
-                var qRow = levels.AsSpan(r * length, length);
-                TensorPrimitives.Multiply(ws.AsSpan(wo + r * length, length), 1f / alphas[r], qRow);
-                formats[r].Levels.Project(qRow, 1f, qRow);
-                if (y is not null) TensorPrimitives.Multiply(qRow, alphas[r], y.AsSpan(r * length, length));
-            }
-        });
-        return levels;
     }
 
     /// <summary>
