@@ -21,6 +21,9 @@ public static class FakeQuant
     /// <summary>A data input's gradient is requested entry by entry only while at most 1 in this many entries is clipped.</summary>
     private const int SparseGradientShare = 32;
 
+    /// <summary>Activation backward passes below this many elements stay on the calling thread.</summary>
+    private const int SerialActivationSize = 1 << 16;
+
     /// <summary>Row-wise weights with fixed (non-learned) scales: see the tensor-scale overload.</summary>
     public static Tensor RowWiseWeights(Tensor weight, IReadOnlyList<NumberFormat> rowFormats, float[] scales) =>
         RowWiseWeights(weight, rowFormats, Tensor.FromArray(scales, scales.Length));
@@ -136,10 +139,11 @@ public static class FakeQuant
         // Data input (the first layer): the backward needs the gradient only where the input was clipped, to train
         // the clip. Saying so lets the layer compute just those entries instead of a full input-gradient GEMM.
         // Past a few percent of the entries a full GEMM is cheaper than one dot product per entry: no hint then.
+        int[]? clipped = null;
         if (!x.RequiresGrad && c.RequiresGrad && GradMode.Enabled)
         {
-            var support = FakeQuantGradients.ClippedIndices(xs.AsSpan(xo, size), a, signed);
-            if (support.Length <= size / SparseGradientShare) y.GradientSupport = support;
+            clipped = FakeQuantGradients.ClippedIndices(xs.AsSpan(xo, size), a, signed);
+            if (clipped.Length <= size / SparseGradientShare) y.GradientSupport = clipped;
         }
         return Graph.Record("fake_quant_act", y, [x, c], g =>
         {
@@ -149,16 +153,25 @@ public static class FakeQuant
             // One pass for both gradients. Fixed chunk boundaries and an in-order sum of the partials: the same bits
             // on any thread count.
             int reduce = Math.Min(BatchParallel.ReductionChunks, Math.Max(1, size));
-            var partial = new double[reduce];
-            void Pass(float[]? dx) => BatchParallel.For(size, reduce, (chunk, start, end) =>
-                partial[chunk] = FakeQuantGradients.Activation(xs.AsSpan(xo + start, end - start), a, signed,
-                    gs.AsSpan(go + start, end - start), dx is null ? [] : dx.AsSpan(start, end - start)));
+            var partials = new double[reduce];
+            void Pass(float[]? dx)
+            {
+                void Chunk(int chunk, int start, int end) => partials[chunk] = FakeQuantGradients.Activation(xs.AsSpan(xo + start, end - start), a, signed,
+                    gs.AsSpan(go + start, end - start), dx is null ? [] : dx.AsSpan(start, end - start));
+                // Small tensors run the same chunks in order on this thread: the same sums, without waking workers.
+                if (size < SerialActivationSize)
+                    for (int k = 0; k < reduce; k++) Chunk(k, BatchParallel.ChunkStart(size, reduce, k), BatchParallel.ChunkStart(size, reduce, k + 1));
+                else BatchParallel.For(size, reduce, Chunk);
+            }
             if (x.RequiresGrad) GradientSink.Write(x, dx => Pass(dx));
+            // A data input: only the clipped entries (listed in the forward) add to the clip's gradient; summing them
+            // chunk by chunk in index order is exactly what the full scan adds.
+            else if (clipped is not null) FakeQuantGradients.ClippedSums(clipped, gs.AsSpan(go, size), xs.AsSpan(xo, size), a, size, partials);
             else if (c.RequiresGrad) Pass(null);
             if (c.RequiresGrad)
             {
                 double total = 0;
-                foreach (double p in partial) total += p;
+                foreach (double p in partials) total += p;
                 GradientSink.Write(c, da => da[0] = (float)total);
             }
         });

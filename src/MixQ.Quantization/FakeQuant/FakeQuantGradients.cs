@@ -339,6 +339,25 @@ internal static class FakeQuantGradients
         return found.ToArray();
     }
 
+    /// <summary>
+    /// The PACT clip gradient's partial sums from the clipped entries alone: partials[k] (chunk k of
+    /// <paramref name="size"/> elements cut into partials.Length chunks as <see cref="MixQ.Tensors.Kernels.BatchParallel"/>
+    /// cuts them) gets + g[i] for x[i] &gt;= a and - g[i] for x[i] &lt;= -a, over the ascending indices
+    /// <paramref name="clipped"/> — the same additions in the same order as <see cref="Activation"/> over each chunk.
+    /// </summary>
+    public static void ClippedSums(ReadOnlySpan<int> clipped, ReadOnlySpan<float> g, ReadOnlySpan<float> x, float a, int size, Span<double> partials)
+    {
+        int chunks = partials.Length, chunk = 0;
+        partials.Clear();
+        int end = MixQ.Tensors.Kernels.BatchParallel.ChunkStart(size, chunks, 1);
+        foreach (int i in clipped)
+        {
+            while (i >= end) end = MixQ.Tensors.Kernels.BatchParallel.ChunkStart(size, chunks, ++chunk + 1);
+            if (x[i] >= a) partials[chunk] += g[i];
+            else partials[chunk] -= g[i];
+        }
+    }
+
     /// <summary>Scalar reference twin of <see cref="ClippedIndices"/>: adds first + k for each clipped x[k].</summary>
     public static void ClippedIndicesScalar(ReadOnlySpan<float> x, float a, bool signed, int first, List<int> found)
     {

@@ -152,6 +152,33 @@ public class FakeQuantGradientsTests
         }
     }
 
+    [Theory]
+    [InlineData(false, 0.002, 5000)]
+    [InlineData(false, 0.3, 1001)]
+    [InlineData(true, 0.01, 7)]
+    [InlineData(true, 0.3, 4099)]
+    public void ClippedSumsEqualTheFullScanChunkByChunk(bool signed, double clippedShare, int size)
+    {
+        var rng = new Random(size);
+        float a = 1.3f;
+        var x = Enumerable.Range(0, size).Select(_ => rng.NextDouble() < clippedShare
+            ? (rng.Next(2) == 0 ? a : -a) * (1 + (float)rng.NextDouble())
+            : (float)(rng.NextDouble() * 2 - 1) * a).ToArray();
+        var g = Enumerable.Range(0, size).Select(_ => (float)(rng.NextDouble() * 2 - 1) * (rng.Next(4) == 0 ? 1e7f : 1f)).ToArray();
+        foreach (int chunks in new[] { 1, 3, 8 })
+        {
+            var expected = new double[chunks];
+            for (int k = 0; k < chunks; k++)
+            {
+                int start = BatchParallel.ChunkStart(size, chunks, k), end = BatchParallel.ChunkStart(size, chunks, k + 1);
+                expected[k] = FakeQuantGradients.Activation(x.AsSpan(start, end - start), a, signed, g.AsSpan(start, end - start), []);
+            }
+            var partials = new double[chunks];
+            FakeQuantGradients.ClippedSums(FakeQuantGradients.ClippedIndices(x, a, signed), g, x, a, size, partials);
+            Assert.Equal(expected.Select(BitConverter.DoubleToInt64Bits), partials.Select(BitConverter.DoubleToInt64Bits));
+        }
+    }
+
     [Fact]
     public void RowWiseBackwardEqualsThePerElementFormula()
     {
