@@ -101,7 +101,10 @@ public static class FakeQuant
                     if (q is not null) ArrayPool<float>.Shared.Return(q);
                 });
             }
-            if (w.RequiresGrad) GradientSink.Write(w, buffer => Rows(buffer));
+            // The gradient received is dead after this backward: dw is written over it and it becomes w's gradient,
+            // instead of a fresh weight-sized array (it may not be, e.g. when w already has a gradient).
+            if (w.RequiresGrad && Graph.TryHandOver(gy, w)) Rows(gs);
+            else if (w.RequiresGrad) GradientSink.Write(w, buffer => Rows(buffer));
             else Rows(null);
             if (scaleGrad is not null) GradientSink.Write(s, buffer => scaleGrad.CopyTo(buffer, 0));
         });

@@ -51,6 +51,7 @@ internal static class FakeQuantGradients
     /// <see cref="ScaleSumLanes"/> lanes (element j of the first n - n mod 16 to lane j mod 16), the lanes folded as
     /// (lane l + lane l+8) for l = 0..7 in order, then the last n mod 16 elements in order — a fixed order, so the
     /// same bits on every path, thread count and machine (<see cref="WeightRowScaleSumScalar"/> is the twin).
+    /// <paramref name="dw"/> may be <paramref name="g"/> itself (each g is read before its dw is written).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double WeightRowScaleSum(ReadOnlySpan<float> w, float inv, float maxQ, ReadOnlySpan<float> g, Span<float> dw, ReadOnlySpan<float> q)
@@ -71,11 +72,11 @@ internal static class FakeQuantGradients
         double total = 0;
         for (int j = 0; j < n; j++)
         {
-            float t = w[j] * inv;
+            float t = w[j] * inv, gj = g[j]; // g is read before dw is written: dw may be g itself
             bool inside = MathF.Abs(t) <= maxQ;
-            if (!dw.IsEmpty) dw[j] = inside ? g[j] : 0f;
+            if (!dw.IsEmpty) dw[j] = inside ? gj : 0f;
             float c = inside ? q[j] - t : q[j];
-            double product = (double)g[j] * c;
+            double product = (double)gj * c;
             if (j < body) lanes[j % ScaleSumLanes] += product;
             else
             {
@@ -167,10 +168,10 @@ internal static class FakeQuantGradients
     {
         for (int j = 0; j < w.Length; j++)
         {
-            float t = w[j] * inv;
+            float t = w[j] * inv, gj = g[j];
             bool inside = MathF.Abs(t) <= maxQ;
-            if (!dw.IsEmpty) dw[j] = inside ? g[j] : 0f;
-            total += (double)g[j] * (inside ? q[j] - t : q[j]);
+            if (!dw.IsEmpty) dw[j] = inside ? gj : 0f;
+            total += (double)gj * (inside ? q[j] - t : q[j]);
         }
         return total;
     }

@@ -111,6 +111,19 @@ public class FakeQuantGradientsTests
                 Assert.Equal(Bits(dwScalar), Bits(dw));
             }
             Assert.Equal(BitConverter.DoubleToInt64Bits(sumScalar), BitConverter.DoubleToInt64Bits(FakeQuantGradients.WeightRowScaleSum(w, inv, maxQ, g, [], q)));
+
+            // dw written over g itself (the backward's hand-over): the same sum and mask on every path.
+            foreach (var path in new Func<float[], double>[]
+            {
+                gd => FakeQuantGradients.WeightRowScaleSumScalar(w, inv, maxQ, gd, gd, q),
+                gd => FakeQuantGradients.WeightRowScaleSum512(w, inv, maxQ, gd, gd, q),
+                gd => FakeQuantGradients.WeightRowScaleSum256(w, inv, maxQ, gd, gd, q),
+            })
+            {
+                var inPlace = (float[])g.Clone();
+                Assert.Equal(BitConverter.DoubleToInt64Bits(sumScalar), BitConverter.DoubleToInt64Bits(path(inPlace)));
+                Assert.Equal(Bits(dwScalar), Bits(inPlace));
+            }
         }
     }
 
