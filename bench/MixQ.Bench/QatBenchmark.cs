@@ -105,8 +105,11 @@ internal static class QatBenchmark
         model.Train();
         var optimizer = new Sgd(model.Parameters(), new SgdOptions(0.01f) { Momentum = 0.9f });
         double total = 0;
+        long bytes0 = 0;
+        int gen0 = 0, gen2 = 0;
         for (int i = 0; i < steps + 5; i++)
         {
+            if (i == 5) (bytes0, gen0, gen2) = (GC.GetTotalAllocatedBytes(true), GC.CollectionCount(0), GC.CollectionCount(2));
             long start = Stopwatch.GetTimestamp();
             optimizer.ZeroGrad();
             var loss = Ops.SoftmaxCrossEntropy(model.Forward(x), labels);
@@ -118,6 +121,8 @@ internal static class QatBenchmark
             stepTimes.Add(seconds);
             total += seconds;
         }
+        if (Environment.GetEnvironmentVariable("MIXQ_BENCH_PARTS") is not null)
+            Console.Error.WriteLine($"    {(GC.GetTotalAllocatedBytes(true) - bytes0) / steps / 1024.0:F1} KiB allocated per step, {(GC.CollectionCount(0) - gen0) / (double)steps:F2} gen0 and {(GC.CollectionCount(2) - gen2) / (double)steps:F2} gen2 collections per step");
         return steps * x.Dim(0) / total;
     }
 

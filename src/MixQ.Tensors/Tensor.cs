@@ -53,6 +53,10 @@ public sealed partial class Tensor
     /// <summary>The operation that produced this tensor, when it was recorded for differentiation.</summary>
     internal GradNode? Node { get; set; }
 
+    /// <summary>Set by <see cref="Autograd.Graph.TryHandOver"/>: this gradient now belongs to another tensor, so the
+    /// reverse sweep must not recycle its storage.</summary>
+    internal bool HandedOver { get; set; }
+
     public bool IsLeaf => Node is null;
 
     public int Dim(int axis) => _shape[axis < 0 ? axis + Rank : axis];

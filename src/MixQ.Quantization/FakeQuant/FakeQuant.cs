@@ -21,6 +21,9 @@ public static class FakeQuant
     /// <summary>A data input's gradient is requested entry by entry only while at most 1 in this many entries is clipped.</summary>
     private const int SparseGradientShare = 32;
 
+    /// <summary>Activation backward passes below this many elements stay on the calling thread.</summary>
+    private const int SerialActivationSize = 1 << 16;
+
     /// <summary>Row-wise weights with fixed (non-learned) scales: see the tensor-scale overload.</summary>
     public static Tensor RowWiseWeights(Tensor weight, IReadOnlyList<NumberFormat> rowFormats, float[] scales) =>
         RowWiseWeights(weight, rowFormats, Tensor.FromArray(scales, scales.Length));
@@ -56,17 +59,15 @@ public static class FakeQuant
         float[] ws = w.Storage, ys = y.Storage;
         int wo = w.Offset;
         int chunks = BatchParallel.ChunksFor(rows, Math.Max(1, ElementsPerChunk / Math.Max(1, length)));
-        // The LSQ scale gradient needs each weight's level q; it is kept (in a pooled array, not a fresh
-        // weight-sized allocation every step) only when the scale is trained.
-        float[]? levels = record && s.RequiresGrad ? Levels(ws, wo, rows, length, formats, alphas, chunks, ys) : null;
-        if (levels is null)
+        // One pass per row. The LSQ backward needs each weight's level q = Q(fl(w / alpha)) again; it recomputes a row's
+        // levels into a row-sized buffer that stays in L1 rather than keeping a weight-sized array from here (one
+        // write and one read of the whole weight less per step). Q(t) at scale 1 is the very q that Project(w, alpha)
+        // multiplies by alpha, so the levels are the same bits either way.
+        BatchParallel.For(rows, chunks, (_, start, end) =>
         {
-            BatchParallel.For(rows, chunks, (_, start, end) =>
-            {
-                for (int r = start; r < end; r++)
-                    formats[r].Levels.Project(ws.AsSpan(wo + r * length, length), alphas[r], ys.AsSpan(r * length, length));
-            });
-        }
+            for (int r = start; r < end; r++)
+                formats[r].Levels.Project(ws.AsSpan(wo + r * length, length), alphas[r], ys.AsSpan(r * length, length));
+        });
         if (!record) return y;
 
         return Graph.Record("fake_quant_rows", y, [w, s], g =>
@@ -74,52 +75,39 @@ public static class FakeQuant
             var gy = g.Contiguous();
             float[] gs = gy.Storage;
             int go = gy.Offset;
-            // A second backward over the same graph finds the levels already consumed: compute them again.
-            var c = s.RequiresGrad ? levels ?? Levels(ws, wo, rows, length, formats, alphas, chunks, null) : null;
-            levels = null;
-            var scaleGrad = c is not null ? new float[rows] : null;
+            var scaleGrad = s.RequiresGrad ? new float[rows] : null;
             void Rows(float[]? dw)
             {
                 BatchParallel.For(rows, chunks, (_, start, end) =>
                 {
+                    float[]? q = scaleGrad is null ? null : ArrayPool<float>.Shared.Rent(length);
                     for (int r = start; r < end; r++)
                     {
                         int o = r * length;
-                        FakeQuantGradients.WeightRow(ws.AsSpan(wo + o, length), 1f / alphas[r], formats[r].Levels.MaxMagnitude,
-                            gs.AsSpan(go + o, length), dw is null ? [] : dw.AsSpan(o, length), c is null ? [] : c.AsSpan(o, length));
+                        float inv = 1f / alphas[r], maxQ = formats[r].Levels.MaxMagnitude;
+                        var wRow = ws.AsSpan(wo + o, length);
+                        var dwRow = dw is null ? [] : dw.AsSpan(o, length);
+                        if (q is null)
+                        {
+                            FakeQuantGradients.WeightRow(wRow, inv, maxQ, gs.AsSpan(go + o, length), dwRow, []);
+                            continue;
+                        }
+                        // The row's levels q = Q(fl(w * (1/alpha))), then one pass writes the mask and sums the LSQ products.
+                        var qRow = q.AsSpan(0, length);
+                        TensorPrimitives.Multiply(wRow, inv, qRow);
+                        formats[r].Levels.Project(qRow, 1f, qRow);
+                        scaleGrad![r] = (float)(FakeQuantGradients.WeightRowScaleSum(wRow, inv, maxQ, gs.AsSpan(go + o, length), dwRow, qRow) * scaleGradientFactor);
                     }
-                    if (scaleGrad is null) return;
-                    Span<double> sums = end - start <= 256 ? stackalloc double[end - start] : new double[end - start];
-                    FakeQuantGradients.SumProductsOfRows(gs.AsSpan(go + start * length, (end - start) * length), c.AsSpan(start * length, (end - start) * length), length, sums);
-                    for (int r = start; r < end; r++) scaleGrad[r] = (float)(sums[r - start] * scaleGradientFactor);
+                    if (q is not null) ArrayPool<float>.Shared.Return(q);
                 });
             }
-            if (w.RequiresGrad) GradientSink.Write(w, buffer => Rows(buffer));
+            // The gradient received is dead after this backward: dw is written over it and it becomes w's gradient,
+            // instead of a fresh weight-sized array (it may not be, e.g. when w already has a gradient).
+            if (w.RequiresGrad && Graph.TryHandOver(gy, w)) Rows(gs);
+            else if (w.RequiresGrad) GradientSink.Write(w, buffer => Rows(buffer));
             else Rows(null);
-            if (c is not null) ArrayPool<float>.Shared.Return(c);
             if (scaleGrad is not null) GradientSink.Write(s, buffer => scaleGrad.CopyTo(buffer, 0));
         });
-    }
-
-    /// <summary>
-    /// q = Q(fl(w / alpha)) of every weight in a rented array (return it to <see cref="ArrayPool{T}.Shared"/>), and
-    /// y = q alpha into <paramref name="y"/> when given: t = w * (1/alpha) then Q(t) at scale 1 is the very q that
-    /// Project(w, alpha) multiplies by alpha, so y is the same bits either way.
-    /// </summary>
-    private static float[] Levels(float[] ws, int wo, int rows, int length, NumberFormat[] formats, float[] alphas, int chunks, float[]? y)
-    {
-        var levels = ArrayPool<float>.Shared.Rent(rows * length);
-        BatchParallel.For(rows, chunks, (_, start, end) =>
-        {
-            for (int r = start; r < end; r++)
-            {
-                var qRow = levels.AsSpan(r * length, length);
-                TensorPrimitives.Multiply(ws.AsSpan(wo + r * length, length), 1f / alphas[r], qRow);
-                formats[r].Levels.Project(qRow, 1f, qRow);
-                if (y is not null) TensorPrimitives.Multiply(qRow, alphas[r], y.AsSpan(r * length, length));
-            }
-        });
-        return levels;
     }
 
     /// <summary>
@@ -154,10 +142,11 @@ public static class FakeQuant
         // Data input (the first layer): the backward needs the gradient only where the input was clipped, to train
         // the clip. Saying so lets the layer compute just those entries instead of a full input-gradient GEMM.
         // Past a few percent of the entries a full GEMM is cheaper than one dot product per entry: no hint then.
+        int[]? clipped = null;
         if (!x.RequiresGrad && c.RequiresGrad && GradMode.Enabled)
         {
-            var support = FakeQuantGradients.ClippedIndices(xs.AsSpan(xo, size), a, signed);
-            if (support.Length <= size / SparseGradientShare) y.GradientSupport = support;
+            clipped = FakeQuantGradients.ClippedIndices(xs.AsSpan(xo, size), a, signed);
+            if (clipped.Length <= size / SparseGradientShare) y.GradientSupport = clipped;
         }
         return Graph.Record("fake_quant_act", y, [x, c], g =>
         {
@@ -167,16 +156,25 @@ public static class FakeQuant
             // One pass for both gradients. Fixed chunk boundaries and an in-order sum of the partials: the same bits
             // on any thread count.
             int reduce = Math.Min(BatchParallel.ReductionChunks, Math.Max(1, size));
-            var partial = new double[reduce];
-            void Pass(float[]? dx) => BatchParallel.For(size, reduce, (chunk, start, end) =>
-                partial[chunk] = FakeQuantGradients.Activation(xs.AsSpan(xo + start, end - start), a, signed,
-                    gs.AsSpan(go + start, end - start), dx is null ? [] : dx.AsSpan(start, end - start)));
+            var partials = new double[reduce];
+            void Pass(float[]? dx)
+            {
+                void Chunk(int chunk, int start, int end) => partials[chunk] = FakeQuantGradients.Activation(xs.AsSpan(xo + start, end - start), a, signed,
+                    gs.AsSpan(go + start, end - start), dx is null ? [] : dx.AsSpan(start, end - start));
+                // Small tensors run the same chunks in order on this thread: the same sums, without waking workers.
+                if (size < SerialActivationSize)
+                    for (int k = 0; k < reduce; k++) Chunk(k, BatchParallel.ChunkStart(size, reduce, k), BatchParallel.ChunkStart(size, reduce, k + 1));
+                else BatchParallel.For(size, reduce, Chunk);
+            }
             if (x.RequiresGrad) GradientSink.Write(x, dx => Pass(dx));
+            // A data input: only the clipped entries (listed in the forward) add to the clip's gradient; summing them
+            // chunk by chunk in index order is exactly what the full scan adds.
+            else if (clipped is not null) FakeQuantGradients.ClippedSums(clipped, gs.AsSpan(go, size), xs.AsSpan(xo, size), a, size, partials);
             else if (c.RequiresGrad) Pass(null);
             if (c.RequiresGrad)
             {
                 double total = 0;
-                foreach (double p in partial) total += p;
+                foreach (double p in partials) total += p;
                 GradientSink.Write(c, da => da[0] = (float)total);
             }
         });

@@ -41,50 +41,139 @@ internal static class FakeQuantGradients
         }
     }
 
-    /// <summary>Σ g[j] c[j] in double, in index order (each product is exact: two 24-bit significands).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double SumProducts(ReadOnlySpan<float> g, ReadOnlySpan<float> c)
-    {
-        double sum = 0;
-        for (int j = 0; j < c.Length; j++) sum += (double)g[j] * c[j];
-        return sum;
-    }
+    /// <summary>Lanes of the LSQ scale sum: element j of a row's vector part goes to lane j mod 16.</summary>
+    public const int ScaleSumLanes = 16;
 
     /// <summary>
-    /// sums[r] = <see cref="SumProducts"/> of row r of g and c (rows of <paramref name="length"/>, back to back). Each
-    /// row keeps its own in-order sum, so the bits are <see cref="SumProducts"/>'s; four rows advance together only
-    /// because one chain of dependent double additions leaves the adder idle three cycles in four.
+    /// One weight row of the LSQ backward in a single pass: t = w * inv; inside = |t| &lt;= maxQ; dw = inside ? g : 0
+    /// (when <paramref name="dw"/> is not empty); returns Σ g c with c = inside ? q - t : q, <paramref name="q"/> the
+    /// row's levels Q(t). Each product is exact in double (two 24-bit significands); the products are added in
+    /// <see cref="ScaleSumLanes"/> lanes (element j of the first n - n mod 16 to lane j mod 16), the lanes folded as
+    /// (lane l + lane l+8) for l = 0..7 in order, then the last n mod 16 elements in order — a fixed order, so the
+    /// same bits on every path, thread count and machine (<see cref="WeightRowScaleSumScalar"/> is the twin).
+    /// <paramref name="dw"/> may be <paramref name="g"/> itself (each g is read before its dw is written).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void SumProductsOfRows(ReadOnlySpan<float> g, ReadOnlySpan<float> c, int length, Span<double> sums)
+    public static double WeightRowScaleSum(ReadOnlySpan<float> w, float inv, float maxQ, ReadOnlySpan<float> g, Span<float> dw, ReadOnlySpan<float> q)
     {
-        int rows = sums.Length;
-        if (g.Length < rows * length || c.Length < rows * length) throw new ArgumentException("spans shorter than the rows");
-        int r = 0;
-        for (; r + 4 <= rows; r += 4)
+        int n = w.Length;
+        if (g.Length != n || q.Length != n || (!dw.IsEmpty && dw.Length != n)) throw new ArgumentException("span lengths differ");
+        if (Vector512.IsHardwareAccelerated) return WeightRowScaleSum512(w, inv, maxQ, g, dw, q);
+        if (Vector256.IsHardwareAccelerated) return WeightRowScaleSum256(w, inv, maxQ, g, dw, q);
+        return WeightRowScaleSumScalar(w, inv, maxQ, g, dw, q);
+    }
+
+    /// <summary>Scalar reference twin of <see cref="WeightRowScaleSum"/> (same lanes, same order of additions).</summary>
+    public static double WeightRowScaleSumScalar(ReadOnlySpan<float> w, float inv, float maxQ, ReadOnlySpan<float> g, Span<float> dw, ReadOnlySpan<float> q)
+    {
+        int n = w.Length, body = n - n % ScaleSumLanes;
+        Span<double> lanes = stackalloc double[ScaleSumLanes];
+        lanes.Clear();
+        double total = 0;
+        for (int j = 0; j < n; j++)
         {
-            var g0 = g.Slice(r * length, length);
-            var g1 = g.Slice((r + 1) * length, length);
-            var g2 = g.Slice((r + 2) * length, length);
-            var g3 = g.Slice((r + 3) * length, length);
-            var c0 = c.Slice(r * length, length);
-            var c1 = c.Slice((r + 1) * length, length);
-            var c2 = c.Slice((r + 2) * length, length);
-            var c3 = c.Slice((r + 3) * length, length);
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (int j = 0; j < length; j++)
+            float t = w[j] * inv, gj = g[j]; // g is read before dw is written: dw may be g itself
+            bool inside = MathF.Abs(t) <= maxQ;
+            if (!dw.IsEmpty) dw[j] = inside ? gj : 0f;
+            float c = inside ? q[j] - t : q[j];
+            double product = (double)gj * c;
+            if (j < body) lanes[j % ScaleSumLanes] += product;
+            else
             {
-                s0 += (double)g0[j] * c0[j];
-                s1 += (double)g1[j] * c1[j];
-                s2 += (double)g2[j] * c2[j];
-                s3 += (double)g3[j] * c3[j];
+                if (j == body) total = FoldLanes(lanes);
+                total += product;
             }
-            sums[r] = s0;
-            sums[r + 1] = s1;
-            sums[r + 2] = s2;
-            sums[r + 3] = s3;
         }
-        for (; r < rows; r++) sums[r] = SumProducts(g.Slice(r * length, length), c.Slice(r * length, length));
+        return body == n ? FoldLanes(lanes) : total;
+    }
+
+    private static double FoldLanes(ReadOnlySpan<double> lanes)
+    {
+        double total = 0;
+        for (int l = 0; l < ScaleSumLanes / 2; l++) total += lanes[l] + lanes[l + ScaleSumLanes / 2];
+        return total;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double WeightRowScaleSum512(ReadOnlySpan<float> w, float inv, float maxQ, ReadOnlySpan<float> g, Span<float> dw, ReadOnlySpan<float> q)
+    {
+        int n = w.Length, i = 0;
+        ref float pw = ref MemoryMarshal.GetReference(w);
+        ref float pg = ref MemoryMarshal.GetReference(g);
+        ref float pd = ref MemoryMarshal.GetReference(dw);
+        ref float pq = ref MemoryMarshal.GetReference(q);
+        bool writeDw = !dw.IsEmpty;
+        var vinv = Vector512.Create(inv);
+        var vmax = Vector512.Create(maxQ);
+        Vector512<double> low = Vector512<double>.Zero, high = Vector512<double>.Zero; // lanes 0-7 and 8-15
+        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+        {
+            var t = Vector512.LoadUnsafe(ref pw, (nuint)i) * vinv;
+            var inside = Vector512.LessThanOrEqual(Vector512.Abs(t), vmax);
+            var vg = Vector512.LoadUnsafe(ref pg, (nuint)i);
+            if (writeDw) (inside & vg).StoreUnsafe(ref pd, (nuint)i);
+            var vq = Vector512.LoadUnsafe(ref pq, (nuint)i);
+            var c = Vector512.ConditionalSelect(inside, vq - t, vq);
+            var (gLow, gHigh) = Vector512.Widen(vg);
+            var (cLow, cHigh) = Vector512.Widen(c);
+            low += gLow * cLow;
+            high += gHigh * cHigh;
+        }
+        var pairs = low + high;
+        double total = 0;
+        for (int l = 0; l < Vector512<double>.Count; l++) total += pairs.GetElement(l);
+        return AddTail(w[i..], inv, maxQ, g[i..], dw.IsEmpty ? dw : dw[i..], q[i..], total);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double WeightRowScaleSum256(ReadOnlySpan<float> w, float inv, float maxQ, ReadOnlySpan<float> g, Span<float> dw, ReadOnlySpan<float> q)
+    {
+        int n = w.Length, i = 0;
+        ref float pw = ref MemoryMarshal.GetReference(w);
+        ref float pg = ref MemoryMarshal.GetReference(g);
+        ref float pd = ref MemoryMarshal.GetReference(dw);
+        ref float pq = ref MemoryMarshal.GetReference(q);
+        bool writeDw = !dw.IsEmpty;
+        var vinv = Vector256.Create(inv);
+        var vmax = Vector256.Create(maxQ);
+        // Lanes 0-3, 4-7, 8-11, 12-15: the same 16 lanes as the 512-bit path, 16 elements per iteration.
+        Vector256<double> a0 = Vector256<double>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        for (; i <= n - 2 * Vector256<float>.Count; i += 2 * Vector256<float>.Count)
+        {
+            for (int half = 0; half < 2; half++)
+            {
+                nuint k = (nuint)(i + half * Vector256<float>.Count);
+                var t = Vector256.LoadUnsafe(ref pw, k) * vinv;
+                var inside = Vector256.LessThanOrEqual(Vector256.Abs(t), vmax);
+                var vg = Vector256.LoadUnsafe(ref pg, k);
+                if (writeDw) (inside & vg).StoreUnsafe(ref pd, k);
+                var vq = Vector256.LoadUnsafe(ref pq, k);
+                var c = Vector256.ConditionalSelect(inside, vq - t, vq);
+                var (gLow, gHigh) = Vector256.Widen(vg);
+                var (cLow, cHigh) = Vector256.Widen(c);
+                if (half == 0) { a0 += gLow * cLow; a1 += gHigh * cHigh; }
+                else { a2 += gLow * cLow; a3 += gHigh * cHigh; }
+            }
+        }
+        var p0 = a0 + a2;
+        var p1 = a1 + a3;
+        double total = 0;
+        for (int l = 0; l < Vector256<double>.Count; l++) total += p0.GetElement(l);
+        for (int l = 0; l < Vector256<double>.Count; l++) total += p1.GetElement(l);
+        return AddTail(w[i..], inv, maxQ, g[i..], dw.IsEmpty ? dw : dw[i..], q[i..], total);
+    }
+
+    /// <summary>The elements after the vector part (fewer than 16), added to <paramref name="total"/> in order.</summary>
+    private static double AddTail(ReadOnlySpan<float> w, float inv, float maxQ, ReadOnlySpan<float> g, Span<float> dw, ReadOnlySpan<float> q, double total)
+    {
+        for (int j = 0; j < w.Length; j++)
+        {
+            float t = w[j] * inv, gj = g[j];
+            bool inside = MathF.Abs(t) <= maxQ;
+            if (!dw.IsEmpty) dw[j] = inside ? gj : 0f;
+            total += (double)gj * (inside ? q[j] - t : q[j]);
+        }
+        return total;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -249,6 +338,25 @@ internal static class FakeQuantGradients
         }
         ClippedIndicesScalar(x[i..], a, signed, i, found);
         return found.ToArray();
+    }
+
+    /// <summary>
+    /// The PACT clip gradient's partial sums from the clipped entries alone: partials[k] (chunk k of
+    /// <paramref name="size"/> elements cut into partials.Length chunks as <see cref="MixQ.Tensors.Kernels.BatchParallel"/>
+    /// cuts them) gets + g[i] for x[i] &gt;= a and - g[i] for x[i] &lt;= -a, over the ascending indices
+    /// <paramref name="clipped"/> — the same additions in the same order as <see cref="Activation"/> over each chunk.
+    /// </summary>
+    public static void ClippedSums(ReadOnlySpan<int> clipped, ReadOnlySpan<float> g, ReadOnlySpan<float> x, float a, int size, Span<double> partials)
+    {
+        int chunks = partials.Length, chunk = 0;
+        partials.Clear();
+        int end = MixQ.Tensors.Kernels.BatchParallel.ChunkStart(size, chunks, 1);
+        foreach (int i in clipped)
+        {
+            while (i >= end) end = MixQ.Tensors.Kernels.BatchParallel.ChunkStart(size, chunks, ++chunk + 1);
+            if (x[i] >= a) partials[chunk] += g[i];
+            else partials[chunk] -= g[i];
+        }
     }
 
     /// <summary>Scalar reference twin of <see cref="ClippedIndices"/>: adds first + k for each clipped x[k].</summary>

@@ -190,7 +190,9 @@ public sealed class HgqQuantizer : Module
                 // A second backward over the same graph finds the mask already given back: quantize again to rebuild it.
                 if (clipped is null && Config.Overflow != OverflowMode.Wrap) clipped = ClippedMask(xs, xo, batch);
                 var mask = clipped;
-                GradientSink.Write(x, dx => BatchParallel.For(elements, chunks, (_, start, end) =>
+                // Nothing clipped (per-element weights): dx is g itself, so g becomes x's gradient without a copy.
+                if (mask is null && Graph.TryHandOver(gy, x)) { }
+                else GradientSink.Write(x, dx => BatchParallel.For(elements, chunks, (_, start, end) =>
                 {
                     for (int n = 0; n < batch; n++)
                     {

@@ -65,9 +65,30 @@ public static class Graph
                 profile[node.Op] = profile.GetValueOrDefault(node.Op) + System.Diagnostics.Stopwatch.GetElapsedTime(start);
             }
             else node.Backward(g);
-            // g was this intermediate tensor's gradient and nothing else holds it: recycle its storage.
-            if (g.Offset == 0 && g.Storage.Length == g.Size) BufferPool.Return(g.Storage);
+            // g was this intermediate tensor's gradient and nothing else holds it: recycle its storage — unless the
+            // backward handed it over to an input (TryHandOver), which owns it now.
+            if (g.HandedOver) g.HandedOver = false;
+            else if (g.Offset == 0 && g.Storage.Length == g.Size) BufferPool.Return(g.Storage);
         }
+    }
+
+    /// <summary>
+    /// For an op's backward whose input gradient equals, element for element, the gradient it received (a
+    /// straight-through pass) or can be computed over it in place: makes <paramref name="gradient"/> — the tensor
+    /// the backward was given, which only the reverse sweep holds — the gradient of <paramref name="input"/>, so no
+    /// input-sized array is allocated and copied. Done only when <paramref name="input"/> has no gradient yet, the
+    /// shapes agree and <paramref name="gradient"/> is a whole array of its own; returns whether it was done. After a
+    /// hand-over the backward may overwrite <paramref name="gradient"/> with the input's gradient, and nothing else may
+    /// keep it.
+    /// </summary>
+    public static bool TryHandOver(Tensor gradient, Tensor input)
+    {
+        if (input.Grad is not null || !input.RequiresGrad || gradient.HandedOver) return false;
+        if (gradient.Offset != 0 || gradient.Storage.Length != gradient.Size || !gradient.Shape.SequenceEqual(input.Shape)) return false;
+        if (ReferenceEquals(gradient.Storage, input.Storage)) return false;
+        gradient.HandedOver = true;
+        input.Grad = gradient;
+        return true;
     }
 
     /// <summary>

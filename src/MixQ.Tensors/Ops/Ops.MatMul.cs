@@ -39,10 +39,11 @@ public static partial class Ops
         var outShape = x.ShapeArray();
         outShape[^1] = outFeatures;
 
-        var result = Tensor.Zeros(outShape);
+        // Without a bias the product overwrites (beta 0) an uninitialized result instead of adding to zeros.
+        var result = Tensor.Uninitialized(outShape);
         int[] rowsShape = [rows, outFeatures];
         if (bias is not null) Broadcast.Expand(bias.Span, bias.Shape, result.Span, rowsShape);
-        Gemm.Sgemm(false, true, rows, outFeatures, inFeatures, 1f, x.Span, inFeatures, w.Span, inFeatures, 1f,
+        Gemm.Sgemm(false, true, rows, outFeatures, inFeatures, 1f, x.Span, inFeatures, w.Span, inFeatures, bias is null ? 0f : 1f,
             result.Span, outFeatures);
 
         Tensor[] inputs = bias is null ? [x, w] : [x, w, bias];
@@ -51,12 +52,20 @@ public static partial class Ops
             var gs = g.Contiguous().Span;
             if (x.RequiresGrad && x.GradientSupport is { } support)
                 Kernels.SparseRowGradient.Accumulate(gs, w.Span, support, outFeatures, inFeatures, GradAccumulator(x));
+            // A gradient attached just now is overwritten (beta 0) rather than zeroed and added to: no memset of a
+            // weight- or input-sized array per step.
             else if (x.RequiresGrad)
-                Gemm.Sgemm(false, false, rows, inFeatures, outFeatures, 1f, gs, outFeatures, w.Span, inFeatures, 1f,
-                    GradAccumulator(x), inFeatures);
+            {
+                var gx = GradTarget(x, out bool fresh);
+                Gemm.Sgemm(false, false, rows, inFeatures, outFeatures, 1f, gs, outFeatures, w.Span, inFeatures, fresh ? 0f : 1f,
+                    gx, inFeatures);
+            }
             if (w.RequiresGrad)
-                Gemm.Sgemm(true, false, outFeatures, inFeatures, rows, 1f, gs, outFeatures, x.Span, inFeatures, 1f,
-                    GradAccumulator(w), inFeatures);
+            {
+                var gw = GradTarget(w, out bool fresh);
+                Gemm.Sgemm(true, false, outFeatures, inFeatures, rows, 1f, gs, outFeatures, x.Span, inFeatures, fresh ? 0f : 1f,
+                    gw, inFeatures);
+            }
             if (bias is not null && bias.RequiresGrad)
                 Broadcast.SumToAccumulate(gs, rowsShape, GradAccumulator(bias), bias.Shape);
         });

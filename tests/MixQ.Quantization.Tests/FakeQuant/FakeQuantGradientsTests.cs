@@ -70,24 +70,61 @@ public class FakeQuantGradientsTests
         }
     }
 
-    [Fact]
-    public void RowSumsAdvancingTogetherEqualEachRowsInOrderSum()
+    [Theory]
+    [InlineData(1f, 0.25f)]
+    [InlineData(0.5f, 0.1f)]
+    [InlineData(1f, 3f)]
+    public void WeightRowScaleSumPathsAreBitIdenticalToTheScalarTwin(float maxQ, float alpha)
     {
-        var rng = new Random(21);
-        foreach (int rows in new[] { 0, 1, 3, 4, 5, 9 })
-            foreach (int length in new[] { 1, 7, 40 })
+        var rng = new Random((int)(maxQ * 10 + alpha * 100) + 1);
+        float inv = 1f / alpha;
+        foreach (int n in Enumerable.Range(0, 70).Concat([784, 799]))
+        {
+            var w = Enumerable.Range(0, n).Select(_ => Edgy(rng, maxQ * alpha)).ToArray();
+            var g = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1) * (rng.Next(3) == 0 ? 1e6f : 1f)).ToArray();
+            var q = w.Select(v => NumberFormat.Sp2(4).Levels.Nearest(v * inv)).ToArray();
+
+            var dwScalar = new float[n];
+            double sumScalar = FakeQuantGradients.WeightRowScaleSumScalar(w, inv, maxQ, g, dwScalar, q);
+            // The twin against the definition: the mask of WeightRowScalar and its lane order written out here.
+            var dwRef = new float[n];
+            var cRef = (float[])q.Clone();
+            FakeQuantGradients.WeightRowScalar(w, inv, maxQ, g, dwRef, cRef);
+            Assert.Equal(Bits(dwRef), Bits(dwScalar));
+            int body = n - n % 16;
+            var lanes = new double[16];
+            for (int j = 0; j < body; j++) lanes[j % 16] += (double)g[j] * cRef[j];
+            double expected = 0;
+            for (int l = 0; l < 8; l++) expected += lanes[l] + lanes[l + 8];
+            for (int j = body; j < n; j++) expected += (double)g[j] * cRef[j];
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(sumScalar));
+
+            foreach (var path in new Func<float[], double>[]
             {
-                var g = Enumerable.Range(0, rows * length).Select(_ => (float)(rng.NextDouble() * 2 - 1) * 1e3f).ToArray();
-                var c = Enumerable.Range(0, rows * length).Select(_ => (float)(rng.NextDouble() * 2 - 1) * 1e-3f).ToArray();
-                var sums = new double[rows];
-                FakeQuantGradients.SumProductsOfRows(g, c, length, sums);
-                for (int r = 0; r < rows; r++)
-                {
-                    double expected = 0;
-                    for (int j = 0; j < length; j++) expected += (double)g[r * length + j] * c[r * length + j];
-                    Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(sums[r]));
-                }
+                dw => FakeQuantGradients.WeightRowScaleSum512(w, inv, maxQ, g, dw, q),
+                dw => FakeQuantGradients.WeightRowScaleSum256(w, inv, maxQ, g, dw, q),
+                dw => FakeQuantGradients.WeightRowScaleSum(w, inv, maxQ, g, dw, q),
+            })
+            {
+                var dw = new float[n];
+                Assert.Equal(BitConverter.DoubleToInt64Bits(sumScalar), BitConverter.DoubleToInt64Bits(path(dw)));
+                Assert.Equal(Bits(dwScalar), Bits(dw));
             }
+            Assert.Equal(BitConverter.DoubleToInt64Bits(sumScalar), BitConverter.DoubleToInt64Bits(FakeQuantGradients.WeightRowScaleSum(w, inv, maxQ, g, [], q)));
+
+            // dw written over g itself (the backward's hand-over): the same sum and mask on every path.
+            foreach (var path in new Func<float[], double>[]
+            {
+                gd => FakeQuantGradients.WeightRowScaleSumScalar(w, inv, maxQ, gd, gd, q),
+                gd => FakeQuantGradients.WeightRowScaleSum512(w, inv, maxQ, gd, gd, q),
+                gd => FakeQuantGradients.WeightRowScaleSum256(w, inv, maxQ, gd, gd, q),
+            })
+            {
+                var inPlace = (float[])g.Clone();
+                Assert.Equal(BitConverter.DoubleToInt64Bits(sumScalar), BitConverter.DoubleToInt64Bits(path(inPlace)));
+                Assert.Equal(Bits(dwScalar), Bits(inPlace));
+            }
+        }
     }
 
     [Theory]
@@ -128,6 +165,33 @@ public class FakeQuantGradientsTests
         }
     }
 
+    [Theory]
+    [InlineData(false, 0.002, 5000)]
+    [InlineData(false, 0.3, 1001)]
+    [InlineData(true, 0.01, 7)]
+    [InlineData(true, 0.3, 4099)]
+    public void ClippedSumsEqualTheFullScanChunkByChunk(bool signed, double clippedShare, int size)
+    {
+        var rng = new Random(size);
+        float a = 1.3f;
+        var x = Enumerable.Range(0, size).Select(_ => rng.NextDouble() < clippedShare
+            ? (rng.Next(2) == 0 ? a : -a) * (1 + (float)rng.NextDouble())
+            : (float)(rng.NextDouble() * 2 - 1) * a).ToArray();
+        var g = Enumerable.Range(0, size).Select(_ => (float)(rng.NextDouble() * 2 - 1) * (rng.Next(4) == 0 ? 1e7f : 1f)).ToArray();
+        foreach (int chunks in new[] { 1, 3, 8 })
+        {
+            var expected = new double[chunks];
+            for (int k = 0; k < chunks; k++)
+            {
+                int start = BatchParallel.ChunkStart(size, chunks, k), end = BatchParallel.ChunkStart(size, chunks, k + 1);
+                expected[k] = FakeQuantGradients.Activation(x.AsSpan(start, end - start), a, signed, g.AsSpan(start, end - start), []);
+            }
+            var partials = new double[chunks];
+            FakeQuantGradients.ClippedSums(FakeQuantGradients.ClippedIndices(x, a, signed), g, x, a, size, partials);
+            Assert.Equal(expected.Select(BitConverter.DoubleToInt64Bits), partials.Select(BitConverter.DoubleToInt64Bits));
+        }
+    }
+
     [Fact]
     public void RowWiseBackwardEqualsThePerElementFormula()
     {
@@ -152,7 +216,10 @@ public class FakeQuantGradientsTests
         for (int r = 0; r < rows; r++)
         {
             float inv = 1f / alphas[r], maxQ = formats[r].Levels.MaxMagnitude;
-            double sum = 0;
+            // The exact products summed in 16 lanes (j mod 16), folded pairwise in order, then the tail in order.
+            var lanes = new double[16];
+            double inOrder = 0;
+            int body = length - length % 16;
             for (int j = 0; j < length; j++)
             {
                 int i = r * length + j;
@@ -160,9 +227,22 @@ public class FakeQuantGradientsTests
                 float q = formats[r].Levels.Nearest(t);
                 bool inside = MathF.Abs(t) <= maxQ;
                 dwExpected[i] = inside ? gData[i] : 0f;
-                sum += (double)gData[i] * (inside ? q - t : q);
+                double product = (double)gData[i] * (inside ? q - t : q);
+                inOrder += product;
+                if (j < body) lanes[j % 16] += product;
+            }
+            double sum = 0;
+            for (int l = 0; l < 8; l++) sum += lanes[l] + lanes[l + 8];
+            for (int j = body; j < length; j++)
+            {
+                int i = r * length + j;
+                float t = wData[i] * inv;
+                float q = formats[r].Levels.Nearest(t);
+                sum += (double)gData[i] * (MathF.Abs(t) <= maxQ ? q - t : q);
             }
             scaleExpected[r] = (float)(sum * factor);
+            // The previous in-order double sum agrees to double rounding: at most one float ulp apart after the cast.
+            Assert.True(Math.Abs((float)(inOrder * factor) - scaleExpected[r]) <= MathF.BitIncrement(MathF.Abs(scaleExpected[r])) - MathF.Abs(scaleExpected[r]));
         }
         Assert.Equal(Bits(dwExpected), Bits(w.Grad!.ToArray()));
         Assert.Equal(Bits(scaleExpected), Bits(scale.Grad!.ToArray()));

@@ -13,6 +13,50 @@ public class GraphReleaseTests
 {
     private const int Big = BufferPool.MinLength * 2;
 
+    /// <summary>An identity op whose backward hands its gradient over to the input (or copies when it cannot).</summary>
+    private static Tensor PassThrough(Tensor x, List<bool> handedOver)
+    {
+        var y = Tensor.FromArray(x.ToArray(), x.ShapeArray());
+        return Graph.Record("pass", y, [x], g =>
+        {
+            bool done = Graph.TryHandOver(g, x);
+            handedOver.Add(done);
+            if (!done)
+            {
+                var gx = g.ToArray();
+                if (x.Grad is null) x.Grad = Tensor.FromArray(gx, x.ShapeArray());
+                else for (int i = 0; i < gx.Length; i++) x.Grad.Span[i] += gx[i];
+            }
+        });
+    }
+
+    [Fact]
+    public void AHandedOverGradientBecomesTheInputsAndIsNeverRecycled()
+    {
+        BufferPool.Clear();
+        var rng = new Random(3);
+        var x = GradCheck.Input(rng, Big);
+        var weights = GradCheck.Input(rng, Big);
+        var log = new List<bool>();
+        var loss = Ops.Sum(Ops.Mul(PassThrough(x, log), weights));
+        loss.Backward();
+        Assert.Equal([true], log);
+        Assert.Equal(weights.ToArray(), x.Grad!.ToArray());   // d/dx sum(x * w) = w
+        Graph.Release(loss);
+        var taken = new List<float[]>();
+        for (int i = 0; i < 64; i++) taken.Add(BufferPool.RentUninitialized(Big));
+        Assert.DoesNotContain(taken, a => ReferenceEquals(a, x.Grad.Storage));
+        foreach (var a in taken) a.AsSpan().Fill(float.NaN);
+        Assert.Equal(weights.ToArray(), x.Grad.ToArray());
+
+        // A second backward finds x's gradient taken: no hand-over, the contribution is added.
+        log.Clear();
+        var loss2 = Ops.Sum(Ops.Mul(PassThrough(x, log), weights));
+        loss2.Backward();
+        Assert.Equal([false], log);
+        Assert.Equal(weights.ToArray().Select(v => v + v).ToArray(), x.Grad.ToArray());
+    }
+
     [Fact]
     public void ReleaseReturnsIntermediateStorageButNeverALeafs()
     {

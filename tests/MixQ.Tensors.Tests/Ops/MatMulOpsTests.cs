@@ -129,4 +129,43 @@ public class MatMulOpsTests
             }
         return y;
     }
+
+    [Fact]
+    public void LinearGradientsAttachedFreshEqualThoseAddedToZeros()
+    {
+        // A fresh gradient is overwritten by the GEMM (beta 0); an existing one is added to (beta 1). Same bits.
+        var rng = new Random(5);
+        var x = Tensor.RandN(rng, 1f, 33, 70);
+        var w = Tensor.RandN(rng, 0.2f, 19, 70);
+        var g = Tensor.RandN(rng, 1f, 33, 19);
+        float[] Run(bool preset, out float[] dw, out float[] y)
+        {
+            var xi = Tensor.FromArray(x.ToArray(), 33, 70);
+            var wi = Tensor.FromArray(w.ToArray(), 19, 70);
+            xi.RequiresGrad = wi.RequiresGrad = true;
+            if (preset)
+            {
+                xi.Grad = Tensor.Zeros(33, 70);
+                wi.Grad = Tensor.Zeros(19, 70);
+            }
+            var out_ = Ops.Linear(xi, wi);
+            y = out_.ToArray();
+            out_.Backward(g);
+            dw = wi.Grad!.ToArray();
+            return xi.Grad!.ToArray();
+        }
+        var dxFresh = Run(false, out var dwFresh, out var yFresh);
+        var dxAdded = Run(true, out var dwAdded, out var yAdded);
+        Assert.Equal(dxAdded, dxFresh);
+        Assert.Equal(dwAdded, dwFresh);
+        Assert.Equal(yAdded, yFresh);
+        // Against an independent dot product (loose: a different summation order).
+        for (int n = 0; n < 33; n++)
+            for (int o = 0; o < 19; o++)
+            {
+                double dot = 0;
+                for (int k = 0; k < 70; k++) dot += (double)x.ToArray()[n * 70 + k] * w.ToArray()[o * 70 + k];
+                Assert.Equal(dot, yFresh[n * 19 + o], 3);
+            }
+    }
 }
