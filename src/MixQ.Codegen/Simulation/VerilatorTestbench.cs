@@ -160,13 +160,25 @@ public static class VerilatorTestbench
             + $"verilator {args}\n./obj_dir/Vtb ../vectors \"$@\"\n";
     }
 
-    /// <summary>Verilator arguments, run in sim/.</summary>
+    /// <summary>
+    /// Verilator arguments, run in sim/. An unrolled design is hundreds of thousands of constant shift-add terms
+    /// that run once per inference, so its build is tuned for compile time, not simulation speed (measured on the
+    /// MNIST mlp and lenet5, docs/codegen.md "Limits"): -fno-gate keeps every extended input tap (xa_i) a variable
+    /// instead of re-deriving it from the packed input vector in every term that uses it (2.3x less C++);
+    /// --output-split-cfuncs keeps g++'s functions small (one giant function costs superlinear time and GBs);
+    /// --output-split makes few, large files (each file re-parses verilated.h) but enough for make -j2; g++ -O0.
+    /// The GEMM engine is small and runs tens of thousands of cycles per inference: it keeps -O1.
+    /// </summary>
     public static IReadOnlyList<string> BuildArguments(DesignManifest d)
     {
         var args = new List<string> { "--cc", "--exe", "--build", "-j", "2", "--top-module", d.Top, "-Wno-fatal", "-Wno-lint", "-Wno-style",
-            "--x-assign", "fast", "--x-initial", "fast", "-O1",
-            "-MAKEFLAGS", "OPT_FAST=-O1", "-MAKEFLAGS", "OPT_SLOW=-O0", "-MAKEFLAGS", "OPT_GLOBAL=-O1",
-            "-o", "Vtb", FileName };
+            "--x-assign", "fast", "--x-initial", "fast", "-O1" };
+        if (d.Architecture == "unrolled")
+            args.AddRange(["-fno-gate", "--output-split", "100000", "--output-split-cfuncs", "2000",
+                "-MAKEFLAGS", "OPT_FAST=-O0", "-MAKEFLAGS", "OPT_SLOW=-O0", "-MAKEFLAGS", "OPT_GLOBAL=-O0"]);
+        else
+            args.AddRange(["-MAKEFLAGS", "OPT_FAST=-O1", "-MAKEFLAGS", "OPT_SLOW=-O0", "-MAKEFLAGS", "OPT_GLOBAL=-O1"]);
+        args.AddRange(["-o", "Vtb", FileName]);
         args.AddRange(d.VerilogFiles.Select(f => "../" + f));
         return args;
     }

@@ -5,7 +5,7 @@ namespace MixQ.Codegen.Verilog;
 /// <summary>
 /// The arithmetic shared by the unrolled Dense and Conv2d stages: constant-weight dot products written as
 /// shift-add sums over named input taps, then requantization. Three registered steps:
-/// (1) acc = bias + Σ ±(tap &lt;&lt; s) (adder tree left to synthesis), (2) p = acc * m + offset (one constant multiplier per
+/// (1) acc = bias + Σ ±(tap &lt;&lt; s), terms grouped by shift (adder tree left to synthesis), (2) p = acc * m + offset (one constant multiplier per
 /// row, mapped to DSP slices by synthesis; the offset carries the bias at the multiplier's precision), (3) round half away from zero, shift, clamp. Rows without
 /// requantization (logits) pass the accumulator through steps 2 and 3.
 /// </summary>
@@ -13,6 +13,8 @@ internal sealed class MacPipeline(IReadOnlyList<IntType> tapTypes, IReadOnlyList
     int accBits, Requant[] requant, IntType outType)
 {
     public const int Depth = 3;
+
+    private const int TermsPerLine = 16;
 
     public int ProductBits => accBits + 32 + 1 + requant.Select(q => BitLength(Math.Abs(q.Offset)) - accBits - 31).Where(b => b > 0).DefaultIfEmpty(0).Max();
 
@@ -109,19 +111,40 @@ internal sealed class MacPipeline(IReadOnlyList<IntType> tapTypes, IReadOnlyList
             w.Line($"assign out_data[{r * outType.Bits} +: {outType.Bits}] = out_{r};");
     }
 
+    /// <summary>
+    /// acc_r &lt;= bias + Σ_s ±((Σ ±xa_i) &lt;&lt;&lt; s): the row's terms grouped by shift, one shift per group instead of
+    /// one per term. The same adders as one term after another (n terms, n add/subtract operations: a group of k
+    /// terms costs k - 1 inside and one to join the sum; a group leads with a positive term, or is subtracted as a
+    /// whole when all its terms are negative, so no negation is added), and the same value: every operand is
+    /// acc-wide, so the sum is exact modulo 2^acc whatever the order. Why grouped: Verilator writes a shifted term
+    /// as a shift node in the C++ it generates; per-term shifts made the unrolled MNIST testbenches take tens of
+    /// minutes to compile (docs/codegen.md, "Limits").
+    /// </summary>
     private void EmitSum(VerilogText w, int r)
     {
-        var terms = rows[r];
-        var parts = new List<string> { VerilogText.Lit(bias[r], accBits) };
-        foreach (var t in terms)
-        {
-            string x = t.Shift == 0 ? $"xa_{t.Input}" : $"(xa_{t.Input} <<< {t.Shift})";
-            parts.Add((t.Negative ? "- " : "+ ") + x);
-        }
-        w.Line($"acc_{r} <= {parts[0]}");
+        w.Line($"acc_{r} <= {VerilogText.Lit(bias[r], accBits)}");
         w.Indent();
-        for (int k = 1; k < parts.Count; k += 8)
-            w.Line(string.Join(" ", parts.Skip(k).Take(8)));
+        foreach (var group in rows[r].GroupBy(t => t.Shift).OrderBy(g => g.Key))
+        {
+            // Positive terms first (each group in input order otherwise): deterministic and negation-free.
+            var terms = group.OrderBy(t => t.Negative).ThenBy(t => t.Input).ToList();
+            bool allNegative = terms[0].Negative;
+            var operands = terms.Select((t, k) => (k == 0 ? "" : t.Negative != allNegative ? "- " : "+ ") + $"xa_{t.Input}").ToList();
+            var lines = operands.Chunk(TermsPerLine).Select(c => string.Join(" ", c)).ToList();
+            bool single = terms.Count == 1;
+            string open = (allNegative ? "- " : "+ ") + (group.Key == 0 ? single ? "" : "(" : single ? "(" : "((");
+            string close = group.Key == 0 ? single ? "" : ")" : single ? $" <<< {group.Key})" : $") <<< {group.Key})";
+            if (lines.Count == 1)
+            {
+                w.Line(open + lines[0] + close);
+                continue;
+            }
+            w.Line(open + lines[0]);
+            w.Indent();
+            foreach (string line in lines.Skip(1).SkipLast(1)) w.Line(line);
+            w.Line(lines[^1] + close);
+            w.Outdent();
+        }
         w.Outdent();
         w.Line("  ;");
     }

@@ -6,8 +6,8 @@ namespace MixQ.Codegen.Tests.Design;
 
 /// <summary>
 /// Real MNIST models (see <see cref="MnistModels"/>) on 1,000 test-set images: the GEMM engine in Verilator and the
-/// HLS C++ with g++ must reproduce the integer engine's logits exactly. (The fully unrolled MNIST designs take too
-/// long to compile for the suite; scripts/results/codegen.sh simulates them, see docs/codegen.md.)
+/// HLS C++ with g++ must reproduce the integer engine's logits exactly. The fully unrolled architecture of the same
+/// models is simulated by <see cref="MnistUnrolledSimulationTests"/>.
 /// </summary>
 public sealed class MnistSimulationTests
 {
