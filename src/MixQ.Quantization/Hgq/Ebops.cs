@@ -66,11 +66,32 @@ public static class Ebops
             {
                 var scaled = new float[cols];
                 TensorPrimitives.Multiply(a.Span, gv, scaled);
-                GradientSink.Write(f, df => BatchParallel.For(rows, BatchParallel.ChunksFor(rows, Math.Max(1, (1 << 15) / Math.Max(1, cols))), (_, start, end) =>
+                if (f.Size == rows * cols)
+                    GradientSink.Write(f, df => BatchParallel.For(rows, BatchParallel.ChunksFor(rows, Math.Max(1, (1 << 15) / Math.Max(1, cols))), (_, start, end) =>
+                    {
+                        for (int o = start; o < end; o++)
+                            GradientMasks.PassWherePositive(b.AsSpan(o * cols, cols), scaled, df.AsSpan(o * cols, cols));
+                    }));
+                else
                 {
-                    for (int o = start; o < end; o++)
-                        GradientMasks.PassWherePositive(b.AsSpan(o * cols, cols), scaled, df.AsSpan(o * cols, cols));
-                }));
+                    // Per-row or per-layer bits: each shared f gets the sum of its elements' gradients.
+                    if (f.Size != rows && f.Size != 1)
+                        throw new InvalidOperationException($"EBOPs: fractional bits of {f.Size} values for a {rows}x{cols} weight");
+                    var perRow = new double[rows];
+                    var row = new float[cols];
+                    for (int o = 0; o < rows; o++)
+                    {
+                        GradientMasks.PassWherePositive(b.AsSpan(o * cols, cols), scaled, row);
+                        double sum = 0;
+                        foreach (float v in row) sum += v;
+                        perRow[o] = sum;
+                    }
+                    GradientSink.Write(f, df =>
+                    {
+                        if (f.Size == rows) for (int o = 0; o < rows; o++) df[o] = (float)perRow[o];
+                        else df[0] = (float)perRow.Sum();
+                    });
+                }
             }
             ArrayPool<float>.Shared.Return(b);
         });
