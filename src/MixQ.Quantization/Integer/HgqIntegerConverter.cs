@@ -41,10 +41,7 @@ public static class HgqIntegerConverter
 
     public static IntegerModel Convert(Module model, ModelSpec spec)
     {
-        var names = new Dictionary<Module, string>(ReferenceEqualityComparer.Instance);
-        foreach (var (name, module) in model.NamedModules()) names.TryAdd(module, name);
-        var leaves = new List<(string Name, Module Module)>();
-        Collect(model, names, leaves);
+        var leaves = SequentialLeaves.Of(model, "HGQ integer conversion");
         int first = leaves.FindIndex(l => l.Module is QuantizableLayer);
         if (first < 0) throw new MixQException($"model {spec.Name} has no Linear or Conv2d layer");
 
@@ -237,20 +234,5 @@ public static class HgqIntegerConverter
             _ => throw new MixQException($"HGQ integer conversion: layer '{name}' ({layer.GetType().Name}) is not supported"),
         };
         return (matrix, rowBits.Select(f => inputGrid + f).ToArray());
-    }
-
-    private static void Collect(Module module, Dictionary<Module, string> names, List<(string, Module)> leaves)
-    {
-        switch (module)
-        {
-            case Sequential seq:
-                foreach (var child in seq.Layers) Collect(child, names, leaves);
-                break;
-            case Residual:
-                throw new MixQException($"HGQ integer conversion: residual block '{names[module]}' is not supported (sequential models only)");
-            default:
-                leaves.Add((names.TryGetValue(module, out var n) ? n : module.GetType().Name, module));
-                break;
-        }
     }
 }

@@ -43,10 +43,7 @@ public static class IntegerConverter
 
     public static Result Convert(Module model, ModelSpec spec, string method)
     {
-        var names = new Dictionary<Module, string>(ReferenceEqualityComparer.Instance);
-        foreach (var (name, module) in model.NamedModules()) names.TryAdd(module, name);
-        var leaves = new List<(string Name, Module Module)>();
-        Collect(model, names, leaves);
+        var leaves = SequentialLeaves.Of(model, "integer conversion");
         int first = leaves.FindIndex(l => l.Module is QuantizableLayer);
         if (first < 0) throw new MixQException($"model {spec.Name} has no quantized Linear or Conv2d layer");
 
@@ -252,20 +249,5 @@ public static class IntegerConverter
         bool zero1 = e1 == 0 || e1 > frame, zero2 = e2 == 0 || e2 > frame;
         word = WeightCodec.Encode(format, new Sp2Code(code.Negative && !(zero1 && zero2), zero1, zero1 ? 0 : e1, zero2, zero2 ? 0 : e2));
         return count;
-    }
-
-    private static void Collect(Module module, Dictionary<Module, string> names, List<(string, Module)> leaves)
-    {
-        switch (module)
-        {
-            case Sequential seq:
-                foreach (var child in seq.Layers) Collect(child, names, leaves);
-                break;
-            case Residual:
-                throw new MixQException($"integer conversion: residual block '{names[module]}' is not supported yet (sequential models only)");
-            default:
-                leaves.Add((names.TryGetValue(module, out var n) ? n : module.GetType().Name, module));
-                break;
-        }
     }
 }
