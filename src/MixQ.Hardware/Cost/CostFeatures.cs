@@ -23,9 +23,11 @@ internal static class CostFeatures
     public static double[] Sp2Runtime(int m, int a)
     {
         var split = NumberFormat.Sp2(m).Sp2Split;
-        int w = a + split.FirstMaxExponent + 1;
-        return [w * (split.FirstBits + split.SecondBits), w, 1];
+        return ShiftAdd(a + split.FirstMaxExponent + 1, split.FirstBits + split.SecondBits);
     }
+
+    /// <summary>A runtime two-term shift-add of a <paramref name="width"/>-bit datapath with <paramref name="selectBits"/> shift-select bits in all (the SP2 runtime block's features).</summary>
+    public static double[] ShiftAdd(int width, int selectBits) => [width * selectBits, width, 1];
 
     /// <summary>
     /// CSD shift-add constant multiply x * c, x unsigned a bits: the digits are added from the lowest shift up. Bits of

@@ -159,7 +159,7 @@ public sealed class CostModel
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(selectBits, 0);
-        return Resources.Lut(Math.Max(0, CostFeatures.Dot([width * selectBits, width, 1], _sp2)));
+        return Resources.Lut(Math.Max(0, CostFeatures.Dot(CostFeatures.ShiftAdd(width, selectBits), _sp2)));
     }
 
     /// <summary>
