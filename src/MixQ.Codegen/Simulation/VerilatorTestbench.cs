@@ -163,7 +163,7 @@ public static class VerilatorTestbench
     /// <summary>
     /// Verilator arguments, run in sim/. An unrolled design is hundreds of thousands of constant shift-add terms
     /// that run once per inference, so its build is tuned for compile time, not simulation speed (measured on the
-    /// MNIST mlp and lenet5, docs/codegen.md "Limits"): -fno-gate keeps every extended input tap (xa_i) a variable
+    /// MNIST mlp and lenet5, docs/codegen.md "Limits"): -fno-gate keeps every extended input tap (xs_i) a variable
     /// instead of re-deriving it from the packed input vector in every term that uses it (2.3x less C++);
     /// --output-split-cfuncs keeps g++'s functions small (one giant function costs superlinear time and GBs);
     /// --output-split makes few, large files (each file re-parses verilated.h) but enough for make -j2; g++ -O0.

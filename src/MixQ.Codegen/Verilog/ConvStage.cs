@@ -17,7 +17,7 @@ internal sealed class ConvStage(string module, IReadOnlyList<string> layers, Sta
     private readonly MacPipeline _mac = new(Enumerable.Repeat(input.Element, input.Channels * kernel * kernel).ToArray(),
         rows, bias, accBits, requant, output.Element);
 
-    public override int Latency => 1 + MacPipeline.Depth;
+    public override int Latency => 1 + _mac.Depth;
 
     public override void Emit(VerilogText w)
     {

@@ -12,7 +12,7 @@ internal sealed class DenseStage(string module, IReadOnlyList<string> layers, St
 {
     private readonly MacPipeline _mac = new(Enumerable.Repeat(input.Element, input.Lanes).ToArray(), rows, bias, accBits, requant, output.Element);
 
-    public override int Latency => MacPipeline.Depth;
+    public override int Latency => _mac.Depth;
 
     public override void Emit(VerilogText w)
     {

@@ -3,18 +3,33 @@ using MixQ.Codegen.Arithmetic;
 namespace MixQ.Codegen.Verilog;
 
 /// <summary>
-/// The arithmetic shared by the unrolled Dense and Conv2d stages: constant-weight dot products written as
-/// shift-add sums over named input taps, then requantization. Three registered steps:
-/// (1) acc = bias + Σ ±(tap &lt;&lt; s), terms grouped by shift (adder tree left to synthesis), (2) p = acc * m + offset (one constant multiplier per
-/// row, mapped to DSP slices by synthesis; the offset carries the bias at the multiplier's precision), (3) round half away from zero, shift, clamp. Rows without
-/// requantization (logits) pass the accumulator through steps 2 and 3.
+/// The arithmetic shared by the unrolled Dense and Conv2d stages: constant-weight dot products over named input
+/// taps, then requantization. Registered steps: (1) acc = bias + Σ ±(tap &lt;&lt; s) as one pipelined
+/// <see cref="AdderTree"/> per row (all rows padded to the same number of levels), (2) p = acc * m + offset (one
+/// constant multiplier per row, mapped to DSP slices by synthesis; the offset carries the bias at the multiplier's
+/// precision), (3) round half away from zero, shift, clamp. Rows without requantization (logits) pass the
+/// accumulator through steps 2 and 3.
 /// </summary>
 internal sealed class MacPipeline(IReadOnlyList<IntType> tapTypes, IReadOnlyList<List<ShiftAddTerm>> rows, long[] bias,
     int accBits, Requant[] requant, IntType outType)
 {
-    public const int Depth = 3;
+    private readonly AdderTree[] _trees = BuildTrees(tapTypes, rows, bias);
 
-    private const int TermsPerLine = 16;
+    /// <summary>Registered levels of the adder trees (step 1).</summary>
+    public int TreeLevels => _trees.Length == 0 ? 1 : _trees[0].Levels;
+
+    /// <summary>Registers from the taps to the output: the tree levels, the multiplier, the clamp.</summary>
+    public int Depth => TreeLevels + 2;
+
+    /// <summary>The adder tree of each row (for the cost prediction of the generated design).</summary>
+    public IReadOnlyList<AdderTree> Trees => _trees;
+
+    private static AdderTree[] BuildTrees(IReadOnlyList<IntType> tapTypes, IReadOnlyList<List<ShiftAddTerm>> rows, long[] bias)
+    {
+        var ranges = tapTypes.Select(t => t.Signed ? (-(1L << (t.Bits - 1)), (1L << (t.Bits - 1)) - 1) : (0L, (1L << t.Bits) - 1)).ToArray();
+        int levels = rows.Select((r, i) => AdderTree.LevelsFor(AdderTree.LeafCount(r, bias[i]))).DefaultIfEmpty(1).Max();
+        return rows.Select((r, i) => AdderTree.Build(r, bias[i], ranges, levels)).ToArray();
+    }
 
     public int ProductBits => accBits + 32 + 1 + requant.Select(q => BitLength(Math.Abs(q.Offset)) - accBits - 31).Where(b => b > 0).DefaultIfEmpty(0).Max();
 
@@ -22,48 +37,60 @@ internal sealed class MacPipeline(IReadOnlyList<IntType> tapTypes, IReadOnlyList
 
     public int RoundBits(int row) => Math.Max(ProductBits, requant[row].Shift + 2);
 
-    /// <summary>Valid flags, en, and the extended taps xa_i (taps must be declared by the caller as wires t_i).</summary>
+    /// <summary>Valid flags (v1 .. v{Depth}), en, and out_valid.</summary>
     public void EmitDeclarations(VerilogText w)
     {
-        w.Line("reg v1, v2, v3;");
-        w.Line("wire en = !v3 || out_ready;");
-        w.Line("assign out_valid = v3;");
+        w.Line($"reg {string.Join(", ", Enumerable.Range(1, Depth).Select(k => $"v{k}"))};");
+        w.Line($"wire en = !v{Depth} || out_ready;");
+        w.Line($"assign out_valid = v{Depth};");
     }
 
+    /// <summary>Each used tap as a signed value xs_i (taps must be declared by the caller as wires t_i).</summary>
     public void EmitTapExtensions(VerilogText w)
     {
+        var used = new bool[tapTypes.Count];
+        foreach (var row in rows)
+            foreach (var t in row) used[t.Input] = true;
         for (int i = 0; i < tapTypes.Count; i++)
-            if (rows.Any(r => r.Any(t => t.Input == i)))
-                w.Line($"wire signed [{accBits - 1}:0] xa_{i} = {tapTypes[i].ExtendTo($"t_{i}", accBits)};");
+            if (used[i])
+                w.Line($"wire signed [{tapTypes[i].SignedBits - 1}:0] xs_{i} = {tapTypes[i].ExtendTo($"t_{i}", tapTypes[i].SignedBits)};");
     }
 
-    /// <summary>The three pipeline steps; <paramref name="inputValid"/> is the stage-0 valid expression.</summary>
+    /// <summary>The pipeline steps; <paramref name="inputValid"/> is the stage-0 valid expression.</summary>
     public void EmitPipeline(VerilogText w, string inputValid)
     {
-        int n = rows.Count;
+        int n = rows.Count, levels = TreeLevels;
+        string Valid(int k) => k == 0 ? inputValid : $"v{k}";
         w.Line("always @(posedge clk) begin");
         w.Indent();
         w.Line("if (rst) begin");
-        w.Line("  v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0;");
+        w.Line($"  {string.Join(" ", Enumerable.Range(1, Depth).Select(k => $"v{k} <= 1'b0;"))}");
         w.Line("end else if (en) begin");
-        w.Line($"  v1 <= {inputValid}; v2 <= v1; v3 <= v2;");
+        w.Line($"  {string.Join(" ", Enumerable.Range(1, Depth).Select(k => $"v{k} <= {Valid(k - 1)};"))}");
         w.Line("end");
         w.Outdent();
         w.Line("end");
         for (int r = 0; r < n; r++)
         {
+            var nodes = _trees[r].Nodes;
+            for (int i = 0; i < nodes.Count - 1; i++)
+                if (nodes[i].Level > 0) w.Line($"reg signed [{nodes[i].Width - 1}:0] a{r}_{i};");
             w.Line($"reg signed [{accBits - 1}:0] acc_{r};");
             w.Line($"reg signed [{ProductBits - 1}:0] prod_{r};");
             w.Line($"reg [{outType.Bits - 1}:0] out_{r};");
         }
-        // Step 1: shift-add sums, evaluated only for valid inputs (also keeps simulation fast).
-        w.Line($"always @(posedge clk) if (en && ({inputValid})) begin");
-        w.Indent();
-        for (int r = 0; r < n; r++) EmitSum(w, r);
-        w.Outdent();
-        w.Line("end");
+        // Step 1: the adder trees, one registered level after another; a level computes only for valid data (which
+        // also keeps simulation fast).
+        for (int level = 1; level <= levels; level++)
+        {
+            w.Line($"always @(posedge clk) if (en && {Valid(level - 1)}) begin");
+            w.Indent();
+            for (int r = 0; r < n; r++) EmitLevel(w, r, level);
+            w.Outdent();
+            w.Line("end");
+        }
         // Step 2: constant multiplier of the requantization.
-        w.Line("always @(posedge clk) if (en && v1) begin");
+        w.Line($"always @(posedge clk) if (en && v{levels}) begin");
         w.Indent();
         for (int r = 0; r < n; r++)
             w.Line(requant[r].Identity
@@ -90,7 +117,7 @@ internal sealed class MacPipeline(IReadOnlyList<IntType> tapTypes, IReadOnlyList
                 ? $"wire signed [{rw - 1}:0] rnd_{r} = pe_{r};"
                 : $"wire signed [{rw - 1}:0] rnd_{r} = (pe_{r} + {VerilogText.Lit(System.Numerics.BigInteger.Pow(2, q.Shift - 1), rw)} - (pe_{r}[{rw - 1}] ? {VerilogText.Lit(1, rw)} : {VerilogText.Lit(0, rw)})) >>> {q.Shift};");
         }
-        w.Line("always @(posedge clk) if (en && v2) begin");
+        w.Line($"always @(posedge clk) if (en && v{levels + 1}) begin");
         w.Indent();
         for (int r = 0; r < n; r++)
         {
@@ -111,41 +138,41 @@ internal sealed class MacPipeline(IReadOnlyList<IntType> tapTypes, IReadOnlyList
             w.Line($"assign out_data[{r * outType.Bits} +: {outType.Bits}] = out_{r};");
     }
 
-    /// <summary>
-    /// acc_r &lt;= bias + Σ_s ±((Σ ±xa_i) &lt;&lt;&lt; s): the row's terms grouped by shift, one shift per group instead of
-    /// one per term. The same adders as one term after another (n terms, n add/subtract operations: a group of k
-    /// terms costs k - 1 inside and one to join the sum; a group leads with a positive term, or is subtracted as a
-    /// whole when all its terms are negative, so no negation is added), and the same value: every operand is
-    /// acc-wide, so the sum is exact modulo 2^acc whatever the order. Why grouped: Verilator writes a shifted term
-    /// as a shift node in the C++ it generates; per-term shifts made the unrolled MNIST testbenches take tens of
-    /// minutes to compile (docs/codegen.md, "Limits").
-    /// </summary>
-    private void EmitSum(VerilogText w, int r)
+    /// <summary>Row <paramref name="r"/>'s nodes of one level; the root (the last level) goes into acc_r, shifted and signed.</summary>
+    private void EmitLevel(VerilogText w, int r, int level)
     {
-        w.Line($"acc_{r} <= {VerilogText.Lit(bias[r], accBits)}");
-        w.Indent();
-        foreach (var group in rows[r].GroupBy(t => t.Shift).OrderBy(g => g.Key))
+        var nodes = _trees[r].Nodes;
+        for (int i = 0; i < nodes.Count; i++)
         {
-            // Positive terms first (each group in input order otherwise): deterministic and negation-free.
-            var terms = group.OrderBy(t => t.Negative).ThenBy(t => t.Input).ToList();
-            bool allNegative = terms[0].Negative;
-            var operands = terms.Select((t, k) => (k == 0 ? "" : t.Negative != allNegative ? "- " : "+ ") + $"xa_{t.Input}").ToList();
-            var lines = operands.Chunk(TermsPerLine).Select(c => string.Join(" ", c)).ToList();
-            bool single = terms.Count == 1;
-            string open = (allNegative ? "- " : "+ ") + (group.Key == 0 ? single ? "" : "(" : single ? "(" : "((");
-            string close = group.Key == 0 ? single ? "" : ")" : single ? $" <<< {group.Key})" : $") <<< {group.Key})";
-            if (lines.Count == 1)
+            var node = nodes[i];
+            if (node.Level != level) continue;
+            string body = node.Op switch
             {
-                w.Line(open + lines[0] + close);
+                AdderTree.Op.Add => $"{Operand(r, node.Left, node.LeftShift)} + {Operand(r, node.Right, node.RightShift)}",
+                AdderTree.Op.Subtract => $"{Operand(r, node.Left, node.LeftShift)} - {Operand(r, node.Right, node.RightShift)}",
+                AdderTree.Op.Delay => Operand(r, node.Left, node.LeftShift),
+                _ => throw new InvalidOperationException($"a {node.Op} node above the leaves"),
+            };
+            if (i < nodes.Count - 1)
+            {
+                w.Line($"a{r}_{i} <= {body};");
                 continue;
             }
-            w.Line(open + lines[0]);
-            w.Indent();
-            foreach (string line in lines.Skip(1).SkipLast(1)) w.Line(line);
-            w.Line(lines[^1] + close);
-            w.Outdent();
+            // Every operand is extended to the accumulator's width before the operation (Verilog's context width).
+            string value = node.Shift == 0 ? body : $"({body}) <<< {node.Shift}";
+            w.Line($"acc_{r} <= {(node.Negated ? $"-({value})" : value)};");
         }
-        w.Outdent();
-        w.Line("  ;");
+    }
+
+    private string Operand(int r, int index, int shift)
+    {
+        var node = _trees[r].Nodes[index];
+        string name = node.Op switch
+        {
+            AdderTree.Op.Tap => $"xs_{node.Value}",
+            AdderTree.Op.Constant => VerilogText.Lit(node.Value, node.Width),
+            _ => $"a{r}_{index}",
+        };
+        return shift == 0 ? name : $"({name} <<< {shift})";
     }
 }

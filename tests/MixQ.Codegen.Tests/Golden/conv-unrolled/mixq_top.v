@@ -14,9 +14,9 @@ module mixq_s0_conv (
   input  wire out_ready,
   output wire [11:0] out_data
 );
-  reg v1, v2, v3;
-  wire en = !v3 || out_ready;
-  assign out_valid = v3;
+  reg v1, v2, v3, v4, v5, v6, v7;
+  wire en = !v7 || out_ready;
+  assign out_valid = v7;
   reg [3:0] row;
   reg [3:0] col;
   reg [183:0] lb;
@@ -47,61 +47,137 @@ module mixq_s0_conv (
   wire [7:0] t_6 = lb[16 +: 8];
   wire [7:0] t_7 = lb[8 +: 8];
   wire [7:0] t_8 = lb[0 +: 8];
-  wire signed [23:0] xa_0 = $signed({{16{t_0[7]}}, t_0});
-  wire signed [23:0] xa_1 = $signed({{16{t_1[7]}}, t_1});
-  wire signed [23:0] xa_2 = $signed({{16{t_2[7]}}, t_2});
-  wire signed [23:0] xa_3 = $signed({{16{t_3[7]}}, t_3});
-  wire signed [23:0] xa_4 = $signed({{16{t_4[7]}}, t_4});
-  wire signed [23:0] xa_5 = $signed({{16{t_5[7]}}, t_5});
-  wire signed [23:0] xa_6 = $signed({{16{t_6[7]}}, t_6});
-  wire signed [23:0] xa_7 = $signed({{16{t_7[7]}}, t_7});
-  wire signed [23:0] xa_8 = $signed({{16{t_8[7]}}, t_8});
+  wire signed [7:0] xs_0 = $signed(t_0);
+  wire signed [7:0] xs_1 = $signed(t_1);
+  wire signed [7:0] xs_2 = $signed(t_2);
+  wire signed [7:0] xs_3 = $signed(t_3);
+  wire signed [7:0] xs_4 = $signed(t_4);
+  wire signed [7:0] xs_5 = $signed(t_5);
+  wire signed [7:0] xs_6 = $signed(t_6);
+  wire signed [7:0] xs_7 = $signed(t_7);
+  wire signed [7:0] xs_8 = $signed(t_8);
   always @(posedge clk) begin
     if (rst) begin
-      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0;
+      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0; v4 <= 1'b0; v5 <= 1'b0; v6 <= 1'b0; v7 <= 1'b0;
     end else if (en) begin
-      v1 <= wv; v2 <= v1; v3 <= v2;
+      v1 <= wv; v2 <= v1; v3 <= v2; v4 <= v3; v5 <= v4; v6 <= v5; v7 <= v6;
     end
   end
+  reg signed [9:0] a0_10;
+  reg signed [10:0] a0_11;
+  reg signed [11:0] a0_12;
+  reg signed [8:0] a0_13;
+  reg signed [8:0] a0_14;
+  reg signed [10:0] a0_15;
+  reg signed [13:0] a0_16;
+  reg signed [8:0] a0_17;
+  reg signed [15:0] a0_18;
+  reg signed [8:0] a0_19;
+  reg signed [16:0] a0_20;
   reg signed [23:0] acc_0;
   reg signed [56:0] prod_0;
   reg [3:0] out_0;
+  reg signed [9:0] a1_19;
+  reg signed [8:0] a1_20;
+  reg signed [9:0] a1_21;
+  reg signed [10:0] a1_22;
+  reg signed [8:0] a1_23;
+  reg signed [9:0] a1_24;
+  reg signed [9:0] a1_25;
+  reg signed [9:0] a1_26;
+  reg signed [9:0] a1_27;
+  reg signed [7:0] a1_28;
+  reg signed [10:0] a1_29;
+  reg signed [13:0] a1_30;
+  reg signed [10:0] a1_31;
+  reg signed [11:0] a1_32;
+  reg signed [10:0] a1_33;
+  reg signed [15:0] a1_34;
+  reg signed [14:0] a1_35;
+  reg signed [10:0] a1_36;
+  reg signed [22:0] a1_37;
+  reg signed [10:0] a1_38;
   reg signed [23:0] acc_1;
   reg signed [56:0] prod_1;
   reg [3:0] out_1;
+  reg signed [8:0] a2_15;
+  reg signed [8:0] a2_16;
+  reg signed [8:0] a2_17;
+  reg signed [9:0] a2_18;
+  reg signed [9:0] a2_19;
+  reg signed [9:0] a2_20;
+  reg signed [8:0] a2_21;
+  reg signed [7:0] a2_22;
+  reg signed [9:0] a2_23;
+  reg signed [10:0] a2_24;
+  reg signed [11:0] a2_25;
+  reg signed [9:0] a2_26;
+  reg signed [11:0] a2_27;
+  reg signed [12:0] a2_28;
+  reg signed [13:0] a2_29;
   reg signed [23:0] acc_2;
   reg signed [56:0] prod_2;
   reg [3:0] out_2;
-  always @(posedge clk) if (en && (wv)) begin
-    acc_0 <= 24'sd176
-      + (xa_7 - xa_1)
-      + ((xa_3 - xa_5) <<< 2)
-      + (xa_4 <<< 5)
-      + ((xa_0 + xa_6 - xa_2 - xa_8) <<< 6)
-      ;
-    acc_1 <= 24'sd194
-      - xa_8
-      - ((xa_2 + xa_4) <<< 1)
-      - (xa_1 <<< 2)
-      + (xa_0 <<< 3)
-      + (xa_3 <<< 5)
-      + (xa_5 <<< 7)
-      - ((xa_7 + xa_8) <<< 8)
-      - (xa_2 <<< 9)
-      + ((xa_3 + xa_5) <<< 10)
-      - (xa_7 <<< 11)
-      - (xa_6 <<< 12)
-      + ((xa_0 - xa_4) <<< 13)
-      - ((xa_1 + xa_6) <<< 14)
-      ;
-    acc_2 <= 24'sd97
-      + (xa_0 + xa_1 + xa_4 - xa_5 - xa_6 - xa_8)
-      - ((xa_2 + xa_7) <<< 1)
-      + ((xa_3 + xa_6) <<< 2)
-      + ((xa_5 + xa_8 - xa_0 - xa_4) <<< 3)
-      ;
+  always @(posedge clk) if (en && wv) begin
+    a0_10 <= 9'sd176 - xs_1;
+    a0_11 <= xs_7 + (xs_3 <<< 2);
+    a0_12 <= (xs_4 <<< 3) - xs_5;
+    a0_13 <= xs_0 - xs_2;
+    a0_14 <= xs_6 - xs_8;
+    a1_19 <= 9'sd194 - xs_8;
+    a1_20 <= xs_2 + xs_4;
+    a1_21 <= (xs_0 <<< 1) - xs_1;
+    a1_22 <= xs_3 + (xs_5 <<< 2);
+    a1_23 <= xs_7 + xs_8;
+    a1_24 <= (xs_3 <<< 1) - xs_2;
+    a1_25 <= xs_5 - (xs_7 <<< 1);
+    a1_26 <= (xs_0 <<< 1) - xs_6;
+    a1_27 <= xs_4 + (xs_1 <<< 1);
+    a1_28 <= xs_6;
+    a2_15 <= 8'sd97 + xs_0;
+    a2_16 <= xs_1 + xs_4;
+    a2_17 <= xs_5 + xs_6;
+    a2_18 <= xs_8 + (xs_2 <<< 1);
+    a2_19 <= (xs_3 <<< 1) - xs_7;
+    a2_20 <= xs_6 - (xs_0 <<< 1);
+    a2_21 <= xs_5 - xs_4;
+    a2_22 <= xs_8;
   end
   always @(posedge clk) if (en && v1) begin
+    a0_15 <= a0_10 + a0_11;
+    a0_16 <= a0_12 + (a0_13 <<< 4);
+    a0_17 <= a0_14;
+    a1_29 <= a1_19 - (a1_20 <<< 1);
+    a1_30 <= a1_21 + (a1_22 <<< 3);
+    a1_31 <= (a1_24 <<< 1) - a1_23;
+    a1_32 <= a1_25 + (a1_26 <<< 2);
+    a1_33 <= a1_27 + (a1_28 <<< 1);
+    a2_23 <= a2_15 + a2_16;
+    a2_24 <= a2_17 + a2_18;
+    a2_25 <= a2_19 + (a2_20 <<< 1);
+    a2_26 <= a2_21 + a2_22;
+  end
+  always @(posedge clk) if (en && v2) begin
+    a0_18 <= a0_15 + (a0_16 <<< 2);
+    a0_19 <= a0_17;
+    a1_34 <= a1_29 + (a1_30 <<< 2);
+    a1_35 <= a1_31 + (a1_32 <<< 2);
+    a1_36 <= a1_33;
+    a2_27 <= a2_23 - a2_24;
+    a2_28 <= a2_25 + (a2_26 <<< 2);
+  end
+  always @(posedge clk) if (en && v3) begin
+    a0_20 <= a0_18 + (a0_19 <<< 6);
+    a1_37 <= a1_34 + (a1_35 <<< 8);
+    a1_38 <= a1_36;
+    a2_29 <= a2_27 + (a2_28 <<< 1);
+  end
+  always @(posedge clk) if (en && v4) begin
+    acc_0 <= a0_20;
+    acc_1 <= a1_37 - (a1_38 <<< 13);
+    acc_2 <= a2_29;
+  end
+  always @(posedge clk) if (en && v5) begin
     prod_0 <= acc_0 * 32'sd1229628100 + 57'sd802961247417492;
     prod_1 <= acc_1 * 32'sd1421075599 + -57'sd125431347864616;
     prod_2 <= acc_2 * 32'sd1444598726 + 57'sd742134558180847;
@@ -112,7 +188,7 @@ module mixq_s0_conv (
   wire signed [56:0] rnd_1 = (pe_1 + 57'sh800000000000 - (pe_1[56] ? 57'sd1 : 57'sd0)) >>> 48;
   wire signed [56:0] pe_2 = prod_2;
   wire signed [56:0] rnd_2 = (pe_2 + 57'sh800000000000 - (pe_2[56] ? 57'sd1 : 57'sd0)) >>> 48;
-  always @(posedge clk) if (en && v2) begin
+  always @(posedge clk) if (en && v6) begin
     out_0 <= (rnd_0 > 57'sd15) ? 64'sd15 : (rnd_0 < 57'sd0) ? 64'sd0 : rnd_0[3:0];
     out_1 <= (rnd_1 > 57'sd15) ? 64'sd15 : (rnd_1 < 57'sd0) ? 64'sd0 : rnd_1[3:0];
     out_2 <= (rnd_2 > 57'sd15) ? 64'sd15 : (rnd_2 < 57'sd0) ? 64'sd0 : rnd_2[3:0];
@@ -230,9 +306,9 @@ module mixq_s3_dense (
   input  wire out_ready,
   output wire [31:0] out_data
 );
-  reg v1, v2, v3;
-  wire en = !v3 || out_ready;
-  assign out_valid = v3;
+  reg v1, v2, v3, v4, v5, v6, v7, v8, v9;
+  wire en = !v9 || out_ready;
+  assign out_valid = v9;
   assign in_ready = en;
   wire [3:0] t_0 = in_data[0 +: 4];
   wire [3:0] t_1 = in_data[4 +: 4];
@@ -282,183 +358,1200 @@ module mixq_s3_dense (
   wire [3:0] t_45 = in_data[180 +: 4];
   wire [3:0] t_46 = in_data[184 +: 4];
   wire [3:0] t_47 = in_data[188 +: 4];
-  wire signed [23:0] xa_0 = $signed({20'd0, t_0});
-  wire signed [23:0] xa_1 = $signed({20'd0, t_1});
-  wire signed [23:0] xa_2 = $signed({20'd0, t_2});
-  wire signed [23:0] xa_3 = $signed({20'd0, t_3});
-  wire signed [23:0] xa_4 = $signed({20'd0, t_4});
-  wire signed [23:0] xa_5 = $signed({20'd0, t_5});
-  wire signed [23:0] xa_6 = $signed({20'd0, t_6});
-  wire signed [23:0] xa_7 = $signed({20'd0, t_7});
-  wire signed [23:0] xa_8 = $signed({20'd0, t_8});
-  wire signed [23:0] xa_9 = $signed({20'd0, t_9});
-  wire signed [23:0] xa_10 = $signed({20'd0, t_10});
-  wire signed [23:0] xa_11 = $signed({20'd0, t_11});
-  wire signed [23:0] xa_12 = $signed({20'd0, t_12});
-  wire signed [23:0] xa_13 = $signed({20'd0, t_13});
-  wire signed [23:0] xa_14 = $signed({20'd0, t_14});
-  wire signed [23:0] xa_15 = $signed({20'd0, t_15});
-  wire signed [23:0] xa_16 = $signed({20'd0, t_16});
-  wire signed [23:0] xa_17 = $signed({20'd0, t_17});
-  wire signed [23:0] xa_18 = $signed({20'd0, t_18});
-  wire signed [23:0] xa_19 = $signed({20'd0, t_19});
-  wire signed [23:0] xa_20 = $signed({20'd0, t_20});
-  wire signed [23:0] xa_21 = $signed({20'd0, t_21});
-  wire signed [23:0] xa_22 = $signed({20'd0, t_22});
-  wire signed [23:0] xa_23 = $signed({20'd0, t_23});
-  wire signed [23:0] xa_24 = $signed({20'd0, t_24});
-  wire signed [23:0] xa_25 = $signed({20'd0, t_25});
-  wire signed [23:0] xa_26 = $signed({20'd0, t_26});
-  wire signed [23:0] xa_27 = $signed({20'd0, t_27});
-  wire signed [23:0] xa_28 = $signed({20'd0, t_28});
-  wire signed [23:0] xa_29 = $signed({20'd0, t_29});
-  wire signed [23:0] xa_30 = $signed({20'd0, t_30});
-  wire signed [23:0] xa_31 = $signed({20'd0, t_31});
-  wire signed [23:0] xa_32 = $signed({20'd0, t_32});
-  wire signed [23:0] xa_33 = $signed({20'd0, t_33});
-  wire signed [23:0] xa_34 = $signed({20'd0, t_34});
-  wire signed [23:0] xa_35 = $signed({20'd0, t_35});
-  wire signed [23:0] xa_36 = $signed({20'd0, t_36});
-  wire signed [23:0] xa_37 = $signed({20'd0, t_37});
-  wire signed [23:0] xa_38 = $signed({20'd0, t_38});
-  wire signed [23:0] xa_39 = $signed({20'd0, t_39});
-  wire signed [23:0] xa_40 = $signed({20'd0, t_40});
-  wire signed [23:0] xa_41 = $signed({20'd0, t_41});
-  wire signed [23:0] xa_42 = $signed({20'd0, t_42});
-  wire signed [23:0] xa_43 = $signed({20'd0, t_43});
-  wire signed [23:0] xa_44 = $signed({20'd0, t_44});
-  wire signed [23:0] xa_45 = $signed({20'd0, t_45});
-  wire signed [23:0] xa_46 = $signed({20'd0, t_46});
-  wire signed [23:0] xa_47 = $signed({20'd0, t_47});
+  wire signed [4:0] xs_0 = $signed({1'd0, t_0});
+  wire signed [4:0] xs_1 = $signed({1'd0, t_1});
+  wire signed [4:0] xs_2 = $signed({1'd0, t_2});
+  wire signed [4:0] xs_3 = $signed({1'd0, t_3});
+  wire signed [4:0] xs_4 = $signed({1'd0, t_4});
+  wire signed [4:0] xs_5 = $signed({1'd0, t_5});
+  wire signed [4:0] xs_6 = $signed({1'd0, t_6});
+  wire signed [4:0] xs_7 = $signed({1'd0, t_7});
+  wire signed [4:0] xs_8 = $signed({1'd0, t_8});
+  wire signed [4:0] xs_9 = $signed({1'd0, t_9});
+  wire signed [4:0] xs_10 = $signed({1'd0, t_10});
+  wire signed [4:0] xs_11 = $signed({1'd0, t_11});
+  wire signed [4:0] xs_12 = $signed({1'd0, t_12});
+  wire signed [4:0] xs_13 = $signed({1'd0, t_13});
+  wire signed [4:0] xs_14 = $signed({1'd0, t_14});
+  wire signed [4:0] xs_15 = $signed({1'd0, t_15});
+  wire signed [4:0] xs_16 = $signed({1'd0, t_16});
+  wire signed [4:0] xs_17 = $signed({1'd0, t_17});
+  wire signed [4:0] xs_18 = $signed({1'd0, t_18});
+  wire signed [4:0] xs_19 = $signed({1'd0, t_19});
+  wire signed [4:0] xs_20 = $signed({1'd0, t_20});
+  wire signed [4:0] xs_21 = $signed({1'd0, t_21});
+  wire signed [4:0] xs_22 = $signed({1'd0, t_22});
+  wire signed [4:0] xs_23 = $signed({1'd0, t_23});
+  wire signed [4:0] xs_24 = $signed({1'd0, t_24});
+  wire signed [4:0] xs_25 = $signed({1'd0, t_25});
+  wire signed [4:0] xs_26 = $signed({1'd0, t_26});
+  wire signed [4:0] xs_27 = $signed({1'd0, t_27});
+  wire signed [4:0] xs_28 = $signed({1'd0, t_28});
+  wire signed [4:0] xs_29 = $signed({1'd0, t_29});
+  wire signed [4:0] xs_30 = $signed({1'd0, t_30});
+  wire signed [4:0] xs_31 = $signed({1'd0, t_31});
+  wire signed [4:0] xs_32 = $signed({1'd0, t_32});
+  wire signed [4:0] xs_33 = $signed({1'd0, t_33});
+  wire signed [4:0] xs_34 = $signed({1'd0, t_34});
+  wire signed [4:0] xs_35 = $signed({1'd0, t_35});
+  wire signed [4:0] xs_36 = $signed({1'd0, t_36});
+  wire signed [4:0] xs_37 = $signed({1'd0, t_37});
+  wire signed [4:0] xs_38 = $signed({1'd0, t_38});
+  wire signed [4:0] xs_39 = $signed({1'd0, t_39});
+  wire signed [4:0] xs_40 = $signed({1'd0, t_40});
+  wire signed [4:0] xs_41 = $signed({1'd0, t_41});
+  wire signed [4:0] xs_42 = $signed({1'd0, t_42});
+  wire signed [4:0] xs_43 = $signed({1'd0, t_43});
+  wire signed [4:0] xs_44 = $signed({1'd0, t_44});
+  wire signed [4:0] xs_45 = $signed({1'd0, t_45});
+  wire signed [4:0] xs_46 = $signed({1'd0, t_46});
+  wire signed [4:0] xs_47 = $signed({1'd0, t_47});
   always @(posedge clk) begin
     if (rst) begin
-      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0;
+      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0; v4 <= 1'b0; v5 <= 1'b0; v6 <= 1'b0; v7 <= 1'b0; v8 <= 1'b0; v9 <= 1'b0;
     end else if (en) begin
-      v1 <= in_valid; v2 <= v1; v3 <= v2;
+      v1 <= in_valid; v2 <= v1; v3 <= v2; v4 <= v3; v5 <= v4; v6 <= v5; v7 <= v6; v8 <= v7; v9 <= v8;
     end
   end
+  reg signed [5:0] a0_88;
+  reg signed [4:0] a0_89;
+  reg signed [4:0] a0_90;
+  reg signed [4:0] a0_91;
+  reg signed [5:0] a0_92;
+  reg signed [4:0] a0_93;
+  reg signed [4:0] a0_94;
+  reg signed [4:0] a0_95;
+  reg signed [5:0] a0_96;
+  reg signed [6:0] a0_97;
+  reg signed [5:0] a0_98;
+  reg signed [5:0] a0_99;
+  reg signed [5:0] a0_100;
+  reg signed [5:0] a0_101;
+  reg signed [5:0] a0_102;
+  reg signed [4:0] a0_103;
+  reg signed [6:0] a0_104;
+  reg signed [5:0] a0_105;
+  reg signed [4:0] a0_106;
+  reg signed [4:0] a0_107;
+  reg signed [5:0] a0_108;
+  reg signed [5:0] a0_109;
+  reg signed [4:0] a0_110;
+  reg signed [5:0] a0_111;
+  reg signed [5:0] a0_112;
+  reg signed [5:0] a0_113;
+  reg signed [5:0] a0_114;
+  reg signed [4:0] a0_115;
+  reg signed [6:0] a0_116;
+  reg signed [4:0] a0_117;
+  reg signed [4:0] a0_118;
+  reg signed [6:0] a0_119;
+  reg signed [5:0] a0_120;
+  reg signed [5:0] a0_121;
+  reg signed [6:0] a0_122;
+  reg signed [5:0] a0_123;
+  reg signed [5:0] a0_124;
+  reg signed [5:0] a0_125;
+  reg signed [5:0] a0_126;
+  reg signed [4:0] a0_127;
+  reg signed [4:0] a0_128;
+  reg signed [5:0] a0_129;
+  reg signed [4:0] a0_130;
+  reg signed [5:0] a0_131;
+  reg signed [6:0] a0_132;
+  reg signed [5:0] a0_133;
+  reg signed [6:0] a0_134;
+  reg signed [6:0] a0_135;
+  reg signed [7:0] a0_136;
+  reg signed [6:0] a0_137;
+  reg signed [7:0] a0_138;
+  reg signed [6:0] a0_139;
+  reg signed [7:0] a0_140;
+  reg signed [5:0] a0_141;
+  reg signed [6:0] a0_142;
+  reg signed [6:0] a0_143;
+  reg signed [6:0] a0_144;
+  reg signed [6:0] a0_145;
+  reg signed [7:0] a0_146;
+  reg signed [6:0] a0_147;
+  reg signed [5:0] a0_148;
+  reg signed [6:0] a0_149;
+  reg signed [5:0] a0_150;
+  reg signed [6:0] a0_151;
+  reg signed [6:0] a0_152;
+  reg signed [7:0] a0_153;
+  reg signed [7:0] a0_154;
+  reg signed [8:0] a0_155;
+  reg signed [8:0] a0_156;
+  reg signed [8:0] a0_157;
+  reg signed [8:0] a0_158;
+  reg signed [8:0] a0_159;
+  reg signed [7:0] a0_160;
+  reg signed [8:0] a0_161;
+  reg signed [7:0] a0_162;
+  reg signed [7:0] a0_163;
+  reg signed [7:0] a0_164;
+  reg signed [8:0] a0_165;
+  reg signed [10:0] a0_166;
+  reg signed [10:0] a0_167;
+  reg signed [9:0] a0_168;
+  reg signed [8:0] a0_169;
+  reg signed [7:0] a0_170;
+  reg signed [12:0] a0_171;
+  reg signed [13:0] a0_172;
+  reg signed [10:0] a0_173;
+  reg signed [19:0] a0_174;
+  reg signed [10:0] a0_175;
   reg signed [23:0] acc_0;
   reg signed [56:0] prod_0;
   reg [3:0] out_0;
+  reg signed [7:0] a1_66;
+  reg signed [5:0] a1_67;
+  reg signed [5:0] a1_68;
+  reg signed [4:0] a1_69;
+  reg signed [5:0] a1_70;
+  reg signed [5:0] a1_71;
+  reg signed [5:0] a1_72;
+  reg signed [4:0] a1_73;
+  reg signed [4:0] a1_74;
+  reg signed [5:0] a1_75;
+  reg signed [4:0] a1_76;
+  reg signed [4:0] a1_77;
+  reg signed [4:0] a1_78;
+  reg signed [5:0] a1_79;
+  reg signed [4:0] a1_80;
+  reg signed [5:0] a1_81;
+  reg signed [5:0] a1_82;
+  reg signed [5:0] a1_83;
+  reg signed [5:0] a1_84;
+  reg signed [5:0] a1_85;
+  reg signed [4:0] a1_86;
+  reg signed [5:0] a1_87;
+  reg signed [4:0] a1_88;
+  reg signed [4:0] a1_89;
+  reg signed [4:0] a1_90;
+  reg signed [4:0] a1_91;
+  reg signed [5:0] a1_92;
+  reg signed [4:0] a1_93;
+  reg signed [5:0] a1_94;
+  reg signed [5:0] a1_95;
+  reg signed [4:0] a1_96;
+  reg signed [4:0] a1_97;
+  reg signed [5:0] a1_98;
+  reg signed [7:0] a1_99;
+  reg signed [6:0] a1_100;
+  reg signed [5:0] a1_101;
+  reg signed [6:0] a1_102;
+  reg signed [6:0] a1_103;
+  reg signed [5:0] a1_104;
+  reg signed [6:0] a1_105;
+  reg signed [6:0] a1_106;
+  reg signed [6:0] a1_107;
+  reg signed [7:0] a1_108;
+  reg signed [6:0] a1_109;
+  reg signed [5:0] a1_110;
+  reg signed [5:0] a1_111;
+  reg signed [6:0] a1_112;
+  reg signed [5:0] a1_113;
+  reg signed [6:0] a1_114;
+  reg signed [5:0] a1_115;
+  reg signed [7:0] a1_116;
+  reg signed [7:0] a1_117;
+  reg signed [7:0] a1_118;
+  reg signed [7:0] a1_119;
+  reg signed [8:0] a1_120;
+  reg signed [7:0] a1_121;
+  reg signed [7:0] a1_122;
+  reg signed [7:0] a1_123;
+  reg signed [5:0] a1_124;
+  reg signed [8:0] a1_125;
+  reg signed [9:0] a1_126;
+  reg signed [9:0] a1_127;
+  reg signed [8:0] a1_128;
+  reg signed [5:0] a1_129;
+  reg signed [9:0] a1_130;
+  reg signed [10:0] a1_131;
+  reg signed [5:0] a1_132;
+  reg signed [11:0] a1_133;
+  reg signed [5:0] a1_134;
   reg signed [23:0] acc_1;
   reg signed [56:0] prod_1;
   reg [3:0] out_1;
+  reg signed [6:0] a2_42;
+  reg signed [4:0] a2_43;
+  reg signed [5:0] a2_44;
+  reg signed [5:0] a2_45;
+  reg signed [5:0] a2_46;
+  reg signed [4:0] a2_47;
+  reg signed [4:0] a2_48;
+  reg signed [5:0] a2_49;
+  reg signed [4:0] a2_50;
+  reg signed [5:0] a2_51;
+  reg signed [5:0] a2_52;
+  reg signed [5:0] a2_53;
+  reg signed [5:0] a2_54;
+  reg signed [4:0] a2_55;
+  reg signed [6:0] a2_56;
+  reg signed [4:0] a2_57;
+  reg signed [4:0] a2_58;
+  reg signed [4:0] a2_59;
+  reg signed [5:0] a2_60;
+  reg signed [5:0] a2_61;
+  reg signed [4:0] a2_62;
+  reg signed [7:0] a2_63;
+  reg signed [7:0] a2_64;
+  reg signed [6:0] a2_65;
+  reg signed [6:0] a2_66;
+  reg signed [6:0] a2_67;
+  reg signed [6:0] a2_68;
+  reg signed [6:0] a2_69;
+  reg signed [7:0] a2_70;
+  reg signed [5:0] a2_71;
+  reg signed [6:0] a2_72;
+  reg signed [4:0] a2_73;
+  reg signed [7:0] a2_74;
+  reg signed [8:0] a2_75;
+  reg signed [7:0] a2_76;
+  reg signed [7:0] a2_77;
+  reg signed [7:0] a2_78;
+  reg signed [4:0] a2_79;
+  reg signed [9:0] a2_80;
+  reg signed [9:0] a2_81;
+  reg signed [7:0] a2_82;
+  reg signed [12:0] a2_83;
+  reg signed [7:0] a2_84;
+  reg signed [13:0] a2_85;
   reg signed [23:0] acc_2;
   reg signed [56:0] prod_2;
   reg [3:0] out_2;
+  reg signed [7:0] a3_89;
+  reg signed [4:0] a3_90;
+  reg signed [6:0] a3_91;
+  reg signed [5:0] a3_92;
+  reg signed [4:0] a3_93;
+  reg signed [5:0] a3_94;
+  reg signed [6:0] a3_95;
+  reg signed [5:0] a3_96;
+  reg signed [5:0] a3_97;
+  reg signed [5:0] a3_98;
+  reg signed [4:0] a3_99;
+  reg signed [4:0] a3_100;
+  reg signed [6:0] a3_101;
+  reg signed [5:0] a3_102;
+  reg signed [4:0] a3_103;
+  reg signed [4:0] a3_104;
+  reg signed [4:0] a3_105;
+  reg signed [6:0] a3_106;
+  reg signed [5:0] a3_107;
+  reg signed [4:0] a3_108;
+  reg signed [5:0] a3_109;
+  reg signed [4:0] a3_110;
+  reg signed [5:0] a3_111;
+  reg signed [4:0] a3_112;
+  reg signed [5:0] a3_113;
+  reg signed [5:0] a3_114;
+  reg signed [6:0] a3_115;
+  reg signed [5:0] a3_116;
+  reg signed [4:0] a3_117;
+  reg signed [5:0] a3_118;
+  reg signed [4:0] a3_119;
+  reg signed [4:0] a3_120;
+  reg signed [5:0] a3_121;
+  reg signed [5:0] a3_122;
+  reg signed [4:0] a3_123;
+  reg signed [4:0] a3_124;
+  reg signed [6:0] a3_125;
+  reg signed [5:0] a3_126;
+  reg signed [5:0] a3_127;
+  reg signed [4:0] a3_128;
+  reg signed [4:0] a3_129;
+  reg signed [6:0] a3_130;
+  reg signed [4:0] a3_131;
+  reg signed [5:0] a3_132;
+  reg signed [4:0] a3_133;
+  reg signed [7:0] a3_134;
+  reg signed [6:0] a3_135;
+  reg signed [6:0] a3_136;
+  reg signed [7:0] a3_137;
+  reg signed [8:0] a3_138;
+  reg signed [5:0] a3_139;
+  reg signed [7:0] a3_140;
+  reg signed [5:0] a3_141;
+  reg signed [6:0] a3_142;
+  reg signed [6:0] a3_143;
+  reg signed [6:0] a3_144;
+  reg signed [6:0] a3_145;
+  reg signed [6:0] a3_146;
+  reg signed [7:0] a3_147;
+  reg signed [6:0] a3_148;
+  reg signed [5:0] a3_149;
+  reg signed [7:0] a3_150;
+  reg signed [5:0] a3_151;
+  reg signed [6:0] a3_152;
+  reg signed [6:0] a3_153;
+  reg signed [6:0] a3_154;
+  reg signed [6:0] a3_155;
+  reg signed [4:0] a3_156;
+  reg signed [8:0] a3_157;
+  reg signed [8:0] a3_158;
+  reg signed [8:0] a3_159;
+  reg signed [8:0] a3_160;
+  reg signed [8:0] a3_161;
+  reg signed [7:0] a3_162;
+  reg signed [8:0] a3_163;
+  reg signed [7:0] a3_164;
+  reg signed [8:0] a3_165;
+  reg signed [8:0] a3_166;
+  reg signed [7:0] a3_167;
+  reg signed [4:0] a3_168;
+  reg signed [10:0] a3_169;
+  reg signed [11:0] a3_170;
+  reg signed [9:0] a3_171;
+  reg signed [8:0] a3_172;
+  reg signed [9:0] a3_173;
+  reg signed [7:0] a3_174;
+  reg signed [14:0] a3_175;
+  reg signed [11:0] a3_176;
+  reg signed [10:0] a3_177;
+  reg signed [19:0] a3_178;
+  reg signed [10:0] a3_179;
   reg signed [23:0] acc_3;
   reg signed [56:0] prod_3;
   reg [3:0] out_3;
+  reg signed [7:0] a4_64;
+  reg signed [4:0] a4_65;
+  reg signed [5:0] a4_66;
+  reg signed [5:0] a4_67;
+  reg signed [5:0] a4_68;
+  reg signed [4:0] a4_69;
+  reg signed [5:0] a4_70;
+  reg signed [4:0] a4_71;
+  reg signed [5:0] a4_72;
+  reg signed [5:0] a4_73;
+  reg signed [4:0] a4_74;
+  reg signed [4:0] a4_75;
+  reg signed [4:0] a4_76;
+  reg signed [5:0] a4_77;
+  reg signed [5:0] a4_78;
+  reg signed [4:0] a4_79;
+  reg signed [5:0] a4_80;
+  reg signed [5:0] a4_81;
+  reg signed [5:0] a4_82;
+  reg signed [5:0] a4_83;
+  reg signed [5:0] a4_84;
+  reg signed [4:0] a4_85;
+  reg signed [4:0] a4_86;
+  reg signed [4:0] a4_87;
+  reg signed [4:0] a4_88;
+  reg signed [4:0] a4_89;
+  reg signed [5:0] a4_90;
+  reg signed [5:0] a4_91;
+  reg signed [5:0] a4_92;
+  reg signed [4:0] a4_93;
+  reg signed [4:0] a4_94;
+  reg signed [5:0] a4_95;
+  reg signed [7:0] a4_96;
+  reg signed [5:0] a4_97;
+  reg signed [6:0] a4_98;
+  reg signed [6:0] a4_99;
+  reg signed [5:0] a4_100;
+  reg signed [5:0] a4_101;
+  reg signed [6:0] a4_102;
+  reg signed [6:0] a4_103;
+  reg signed [5:0] a4_104;
+  reg signed [6:0] a4_105;
+  reg signed [6:0] a4_106;
+  reg signed [5:0] a4_107;
+  reg signed [5:0] a4_108;
+  reg signed [6:0] a4_109;
+  reg signed [6:0] a4_110;
+  reg signed [6:0] a4_111;
+  reg signed [8:0] a4_112;
+  reg signed [7:0] a4_113;
+  reg signed [6:0] a4_114;
+  reg signed [6:0] a4_115;
+  reg signed [8:0] a4_116;
+  reg signed [7:0] a4_117;
+  reg signed [7:0] a4_118;
+  reg signed [8:0] a4_119;
+  reg signed [8:0] a4_120;
+  reg signed [7:0] a4_121;
+  reg signed [8:0] a4_122;
+  reg signed [8:0] a4_123;
+  reg signed [9:0] a4_124;
+  reg signed [9:0] a4_125;
+  reg signed [11:0] a4_126;
   reg signed [23:0] acc_4;
   reg signed [56:0] prod_4;
   reg [3:0] out_4;
+  reg signed [6:0] a5_45;
+  reg signed [4:0] a5_46;
+  reg signed [4:0] a5_47;
+  reg signed [5:0] a5_48;
+  reg signed [4:0] a5_49;
+  reg signed [5:0] a5_50;
+  reg signed [5:0] a5_51;
+  reg signed [6:0] a5_52;
+  reg signed [5:0] a5_53;
+  reg signed [4:0] a5_54;
+  reg signed [4:0] a5_55;
+  reg signed [5:0] a5_56;
+  reg signed [4:0] a5_57;
+  reg signed [5:0] a5_58;
+  reg signed [5:0] a5_59;
+  reg signed [5:0] a5_60;
+  reg signed [4:0] a5_61;
+  reg signed [4:0] a5_62;
+  reg signed [5:0] a5_63;
+  reg signed [6:0] a5_64;
+  reg signed [4:0] a5_65;
+  reg signed [4:0] a5_66;
+  reg signed [4:0] a5_67;
+  reg signed [7:0] a5_68;
+  reg signed [6:0] a5_69;
+  reg signed [6:0] a5_70;
+  reg signed [6:0] a5_71;
+  reg signed [6:0] a5_72;
+  reg signed [6:0] a5_73;
+  reg signed [6:0] a5_74;
+  reg signed [6:0] a5_75;
+  reg signed [6:0] a5_76;
+  reg signed [6:0] a5_77;
+  reg signed [6:0] a5_78;
+  reg signed [4:0] a5_79;
+  reg signed [7:0] a5_80;
+  reg signed [7:0] a5_81;
+  reg signed [6:0] a5_82;
+  reg signed [8:0] a5_83;
+  reg signed [8:0] a5_84;
+  reg signed [7:0] a5_85;
+  reg signed [8:0] a5_86;
+  reg signed [8:0] a5_87;
+  reg signed [9:0] a5_88;
+  reg signed [11:0] a5_89;
+  reg signed [9:0] a5_90;
+  reg signed [12:0] a5_91;
   reg signed [23:0] acc_5;
   reg signed [56:0] prod_5;
   reg [3:0] out_5;
+  reg signed [6:0] a6_57;
+  reg signed [4:0] a6_58;
+  reg signed [5:0] a6_59;
+  reg signed [5:0] a6_60;
+  reg signed [4:0] a6_61;
+  reg signed [5:0] a6_62;
+  reg signed [5:0] a6_63;
+  reg signed [4:0] a6_64;
+  reg signed [4:0] a6_65;
+  reg signed [5:0] a6_66;
+  reg signed [4:0] a6_67;
+  reg signed [5:0] a6_68;
+  reg signed [4:0] a6_69;
+  reg signed [5:0] a6_70;
+  reg signed [5:0] a6_71;
+  reg signed [5:0] a6_72;
+  reg signed [4:0] a6_73;
+  reg signed [5:0] a6_74;
+  reg signed [5:0] a6_75;
+  reg signed [4:0] a6_76;
+  reg signed [4:0] a6_77;
+  reg signed [4:0] a6_78;
+  reg signed [5:0] a6_79;
+  reg signed [4:0] a6_80;
+  reg signed [4:0] a6_81;
+  reg signed [5:0] a6_82;
+  reg signed [4:0] a6_83;
+  reg signed [4:0] a6_84;
+  reg signed [4:0] a6_85;
+  reg signed [7:0] a6_86;
+  reg signed [6:0] a6_87;
+  reg signed [6:0] a6_88;
+  reg signed [6:0] a6_89;
+  reg signed [6:0] a6_90;
+  reg signed [6:0] a6_91;
+  reg signed [6:0] a6_92;
+  reg signed [6:0] a6_93;
+  reg signed [6:0] a6_94;
+  reg signed [6:0] a6_95;
+  reg signed [5:0] a6_96;
+  reg signed [6:0] a6_97;
+  reg signed [6:0] a6_98;
+  reg signed [5:0] a6_99;
+  reg signed [4:0] a6_100;
+  reg signed [8:0] a6_101;
+  reg signed [7:0] a6_102;
+  reg signed [7:0] a6_103;
+  reg signed [8:0] a6_104;
+  reg signed [7:0] a6_105;
+  reg signed [7:0] a6_106;
+  reg signed [7:0] a6_107;
+  reg signed [4:0] a6_108;
+  reg signed [8:0] a6_109;
+  reg signed [8:0] a6_110;
+  reg signed [8:0] a6_111;
+  reg signed [7:0] a6_112;
+  reg signed [10:0] a6_113;
+  reg signed [8:0] a6_114;
+  reg signed [11:0] a6_115;
   reg signed [23:0] acc_6;
   reg signed [56:0] prod_6;
   reg [3:0] out_6;
+  reg signed [4:0] a7_84;
+  reg signed [5:0] a7_85;
+  reg signed [5:0] a7_86;
+  reg signed [5:0] a7_87;
+  reg signed [5:0] a7_88;
+  reg signed [4:0] a7_89;
+  reg signed [5:0] a7_90;
+  reg signed [5:0] a7_91;
+  reg signed [5:0] a7_92;
+  reg signed [6:0] a7_93;
+  reg signed [5:0] a7_94;
+  reg signed [5:0] a7_95;
+  reg signed [4:0] a7_96;
+  reg signed [6:0] a7_97;
+  reg signed [5:0] a7_98;
+  reg signed [5:0] a7_99;
+  reg signed [5:0] a7_100;
+  reg signed [5:0] a7_101;
+  reg signed [4:0] a7_102;
+  reg signed [5:0] a7_103;
+  reg signed [5:0] a7_104;
+  reg signed [5:0] a7_105;
+  reg signed [4:0] a7_106;
+  reg signed [4:0] a7_107;
+  reg signed [5:0] a7_108;
+  reg signed [5:0] a7_109;
+  reg signed [4:0] a7_110;
+  reg signed [5:0] a7_111;
+  reg signed [5:0] a7_112;
+  reg signed [5:0] a7_113;
+  reg signed [4:0] a7_114;
+  reg signed [5:0] a7_115;
+  reg signed [5:0] a7_116;
+  reg signed [4:0] a7_117;
+  reg signed [5:0] a7_118;
+  reg signed [5:0] a7_119;
+  reg signed [5:0] a7_120;
+  reg signed [5:0] a7_121;
+  reg signed [4:0] a7_122;
+  reg signed [5:0] a7_123;
+  reg signed [4:0] a7_124;
+  reg signed [5:0] a7_125;
+  reg signed [6:0] a7_126;
+  reg signed [5:0] a7_127;
+  reg signed [6:0] a7_128;
+  reg signed [5:0] a7_129;
+  reg signed [7:0] a7_130;
+  reg signed [6:0] a7_131;
+  reg signed [6:0] a7_132;
+  reg signed [5:0] a7_133;
+  reg signed [6:0] a7_134;
+  reg signed [6:0] a7_135;
+  reg signed [7:0] a7_136;
+  reg signed [6:0] a7_137;
+  reg signed [5:0] a7_138;
+  reg signed [7:0] a7_139;
+  reg signed [6:0] a7_140;
+  reg signed [6:0] a7_141;
+  reg signed [6:0] a7_142;
+  reg signed [6:0] a7_143;
+  reg signed [6:0] a7_144;
+  reg signed [6:0] a7_145;
+  reg signed [7:0] a7_146;
+  reg signed [7:0] a7_147;
+  reg signed [7:0] a7_148;
+  reg signed [8:0] a7_149;
+  reg signed [7:0] a7_150;
+  reg signed [7:0] a7_151;
+  reg signed [8:0] a7_152;
+  reg signed [7:0] a7_153;
+  reg signed [7:0] a7_154;
+  reg signed [7:0] a7_155;
+  reg signed [8:0] a7_156;
+  reg signed [7:0] a7_157;
+  reg signed [9:0] a7_158;
+  reg signed [11:0] a7_159;
+  reg signed [8:0] a7_160;
+  reg signed [9:0] a7_161;
+  reg signed [9:0] a7_162;
+  reg signed [7:0] a7_163;
+  reg signed [14:0] a7_164;
+  reg signed [11:0] a7_165;
+  reg signed [9:0] a7_166;
+  reg signed [19:0] a7_167;
+  reg signed [9:0] a7_168;
   reg signed [23:0] acc_7;
   reg signed [56:0] prod_7;
   reg [3:0] out_7;
-  always @(posedge clk) if (en && (in_valid)) begin
-    acc_0 <= 24'sd31
-      + (xa_10 + xa_19 + xa_20 + xa_25 + xa_27 + xa_40 - xa_5 - xa_14 - xa_17 - xa_24 - xa_32)
-      + ((xa_30 - xa_18) <<< 1)
-      + ((xa_7 - xa_6 - xa_16 - xa_38 - xa_44) <<< 2)
-      + ((xa_21 + xa_36 - xa_2) <<< 3)
-      - ((xa_8 + xa_35 + xa_41) <<< 4)
-      + ((xa_0 + xa_22 + xa_23 - xa_28 - xa_39) <<< 5)
-      + ((xa_12 - xa_26 - xa_33) <<< 6)
-      - (xa_11 <<< 7)
-      + ((xa_1 + xa_15 + xa_23 + xa_27 + xa_34 + xa_37 + xa_40 + xa_45 - xa_16 - xa_28) <<< 8)
-      + ((xa_0 + xa_21 + xa_22 - xa_14 - xa_33 - xa_38 - xa_46) <<< 9)
-      + ((xa_3 + xa_13 + xa_15 + xa_19 + xa_47 - xa_43) <<< 10)
-      + ((xa_4 + xa_13 + xa_30 + xa_45 - xa_5 - xa_18) <<< 11)
-      + ((xa_7 + xa_25 + xa_34 - xa_8 - xa_11 - xa_41) <<< 12)
-      + ((xa_10 + xa_12 + xa_36 + xa_37 - xa_2 - xa_26 - xa_29 - xa_44 - xa_46) <<< 13)
-      + ((xa_4 + xa_20 + xa_47 - xa_17 - xa_24 - xa_29 - xa_32 - xa_35) <<< 14)
-      + ((xa_9 + xa_31) <<< 15)
-      ;
-    acc_1 <= -24'sd58
-      + (xa_8 + xa_9 + xa_21 + xa_22 + xa_24 + xa_35 + xa_37 + xa_38 + xa_40 + xa_47 - xa_3 - xa_10 - xa_11 - xa_14 - xa_29 - xa_33
-        - xa_39 - xa_44)
-      + ((xa_7 + xa_16 + xa_23 + xa_31 + xa_46 - xa_2 - xa_13 - xa_17 - xa_20 - xa_25 - xa_27 - xa_30 - xa_32 - xa_34 - xa_36 - xa_41
-        - xa_42 - xa_43) <<< 1)
-      + ((xa_7 + xa_16 + xa_21 + xa_24 + xa_26 + xa_35 + xa_38 + xa_40 + xa_47 - xa_0 - xa_1 - xa_4 - xa_10 - xa_11 - xa_14 - xa_15
-        - xa_17 - xa_25 - xa_27 - xa_28 - xa_32 - xa_34 - xa_41 - xa_44 - xa_45) <<< 2)
-      + ((xa_5 + xa_12 + xa_19 - xa_6) <<< 3)
-      ;
-    acc_2 <= -24'sd63
-      + (xa_3 + xa_9 - xa_6 - xa_20)
-      + ((xa_2 + xa_8 + xa_13 + xa_39 + xa_44) <<< 1)
-      + ((xa_7 + xa_36 + xa_40 + xa_42 - xa_1 - xa_23) <<< 2)
-      + ((xa_5 - xa_11 - xa_15 - xa_19 - xa_22 - xa_26 - xa_28 - xa_34) <<< 3)
-      + ((xa_33 - xa_10 - xa_25 - xa_35 - xa_45) <<< 4)
-      + ((xa_12 + xa_21 + xa_32 + xa_46 - xa_0 - xa_14 - xa_24 - xa_37 - xa_38 - xa_41) <<< 5)
-      + ((xa_43 - xa_4 - xa_17) <<< 6)
-      ;
-    acc_3 <= 24'sd85
-      - xa_37
-      + ((xa_12 - xa_2 - xa_42) <<< 1)
-      + ((xa_1 + xa_4 + xa_11 - xa_0 - xa_8 - xa_19 - xa_22 - xa_28) <<< 2)
-      + ((xa_43 - xa_3 - xa_26 - xa_38) <<< 3)
-      - (xa_9 <<< 4)
-      + ((xa_21 + xa_25 + xa_30 + xa_47 - xa_27 - xa_33) <<< 5)
-      - (xa_41 <<< 6)
-      - ((xa_13 + xa_40) <<< 7)
-      + ((xa_10 + xa_11 + xa_20 + xa_21 + xa_24 - xa_17 - xa_19 - xa_22) <<< 8)
-      + ((xa_4 + xa_5 + xa_16 + xa_43 + xa_46 + xa_47 - xa_17) <<< 9)
-      + ((xa_1 + xa_16 - xa_6 - xa_7 - xa_8 - xa_26 - xa_33 - xa_36 - xa_37 - xa_42 - xa_45) <<< 10)
-      + ((xa_23 + xa_29 + xa_32 + xa_35 + xa_39 + xa_46 - xa_2 - xa_14 - xa_18 - xa_28 - xa_36 - xa_38) <<< 11)
-      + ((xa_24 + xa_35 - xa_6 - xa_14 - xa_15 - xa_27 - xa_31 - xa_44) <<< 12)
-      + ((xa_5 + xa_10 + xa_23 + xa_39 - xa_3 - xa_15 - xa_18 - xa_34 - xa_41 - xa_45) <<< 13)
-      + ((xa_12 + xa_20 + xa_30 - xa_0 - xa_7 - xa_40) <<< 14)
-      ;
-    acc_4 <= -24'sd87
-      + (xa_2 + xa_3 + xa_11 + xa_18 + xa_28 + xa_35 + xa_41 - xa_7 - xa_24 - xa_25 - xa_37 - xa_44)
-      + ((xa_0 + xa_1 + xa_14 + xa_16 + xa_17 + xa_21 + xa_26 + xa_29 + xa_33 + xa_38 + xa_40 + xa_42 - xa_8 - xa_9 - xa_10 - xa_20
-        - xa_22 - xa_23 - xa_34 - xa_36 - xa_39 - xa_45 - xa_47) <<< 1)
-      + ((xa_0 + xa_1 + xa_2 + xa_3 + xa_13 + xa_17 + xa_21 + xa_26 + xa_28 + xa_30 + xa_31 + xa_32 + xa_35 + xa_42 - xa_5 - xa_7
-        - xa_10 - xa_19 - xa_23 - xa_24 - xa_27 - xa_36 - xa_39 - xa_44) <<< 2)
-      + ((xa_12 - xa_4 - xa_43 - xa_46) <<< 3)
-      ;
-    acc_5 <= 24'sd41
-      + (xa_1 + xa_7 + xa_15 - xa_13 - xa_39 - xa_42 - xa_46)
-      + ((xa_9 + xa_25 + xa_37 - xa_11 - xa_19 - xa_21 - xa_38) <<< 1)
-      + ((xa_8 + xa_10 + xa_14 + xa_26 + xa_34 + xa_45 - xa_4 - xa_16 - xa_18 - xa_28 - xa_31 - xa_40) <<< 2)
-      + ((xa_43 - xa_2 - xa_5 - xa_12 - xa_22 - xa_23 - xa_41) <<< 3)
-      + ((xa_17 + xa_20 + xa_30 - xa_3 - xa_47) <<< 4)
-      + ((xa_29 - xa_0 - xa_35) <<< 5)
-      + ((xa_27 + xa_44 - xa_6) <<< 6)
-      ;
-    acc_6 <= 24'sd55
-      + (xa_14 + xa_15 + xa_20 + xa_26 + xa_30 + xa_33 + xa_37 + xa_41 - xa_0 - xa_13 - xa_31 - xa_42)
-      + ((xa_1 + xa_5 + xa_9 + xa_17 + xa_19 + xa_22 + xa_24 + xa_34 + xa_39 + xa_44 + xa_45 - xa_7 - xa_16 - xa_21 - xa_36) <<< 1)
-      + ((xa_1 + xa_3 + xa_5 + xa_6 + xa_10 + xa_14 + xa_15 + xa_17 + xa_18 + xa_24 + xa_30 + xa_33 + xa_34 + xa_41 + xa_45 - xa_13
-        - xa_21 - xa_29 - xa_31 - xa_46) <<< 2)
-      + ((xa_4 + xa_27 + xa_43 - xa_8 - xa_12 - xa_25 - xa_35 - xa_40 - xa_47) <<< 3)
-      ;
-    acc_7 <= 24'sd5
-      - (xa_21 + xa_42 + xa_45)
-      + ((xa_27 + xa_34 - xa_11 - xa_16) <<< 1)
-      + ((xa_2 + xa_4 + xa_15 + xa_25 + xa_37 - xa_6 - xa_18 - xa_19) <<< 2)
-      + ((xa_10 + xa_14 + xa_32) <<< 3)
-      + (xa_29 <<< 4)
-      - ((xa_7 + xa_23 + xa_46) <<< 5)
-      + ((xa_5 + xa_22 + xa_41 - xa_39) <<< 6)
-      + ((xa_1 + xa_3 + xa_28 - xa_33 - xa_36) <<< 7)
-      + ((xa_5 + xa_9 + xa_12 + xa_13 + xa_20 + xa_40 + xa_44 - xa_21 - xa_23 - xa_24) <<< 8)
-      + ((xa_0 + xa_1 + xa_35 - xa_33) <<< 9)
-      + ((xa_3 + xa_25 + xa_27 + xa_28 - xa_6 - xa_11 - xa_19 - xa_42) <<< 10)
-      + ((xa_12 + xa_22 - xa_39 - xa_45 - xa_46) <<< 11)
-      + ((xa_2 + xa_9 + xa_13 + xa_14 + xa_15 + xa_17 + xa_20 + xa_26 + xa_29 + xa_31 + xa_41 + xa_43 + xa_47 - xa_7 - xa_18) <<< 12)
-      - ((xa_8 + xa_24) <<< 13)
-      + ((xa_0 + xa_10 + xa_17 + xa_47 - xa_8 - xa_36) <<< 14)
-      - ((xa_30 + xa_38) <<< 15)
-      ;
+  always @(posedge clk) if (en && in_valid) begin
+    a0_88 <= 6'sd31 - xs_5;
+    a0_89 <= xs_10 - xs_14;
+    a0_90 <= xs_19 - xs_17;
+    a0_91 <= xs_20 - xs_24;
+    a0_92 <= xs_25 + xs_27;
+    a0_93 <= xs_40 - xs_32;
+    a0_94 <= xs_30 - xs_18;
+    a0_95 <= xs_7 - xs_6;
+    a0_96 <= xs_16 + xs_38;
+    a0_97 <= xs_44 + (xs_2 <<< 1);
+    a0_98 <= xs_21 + xs_36;
+    a0_99 <= xs_8 + xs_35;
+    a0_100 <= (xs_0 <<< 1) - xs_41;
+    a0_101 <= xs_22 + xs_23;
+    a0_102 <= xs_28 + xs_39;
+    a0_103 <= xs_12 - xs_26;
+    a0_104 <= xs_33 + (xs_11 <<< 1);
+    a0_105 <= xs_1 + xs_15;
+    a0_106 <= xs_23 - xs_16;
+    a0_107 <= xs_27 - xs_28;
+    a0_108 <= xs_34 + xs_37;
+    a0_109 <= xs_40 + xs_45;
+    a0_110 <= xs_0 - xs_14;
+    a0_111 <= xs_21 + xs_22;
+    a0_112 <= xs_33 + xs_38;
+    a0_113 <= (xs_3 <<< 1) - xs_46;
+    a0_114 <= xs_13 + xs_15;
+    a0_115 <= xs_19 - xs_43;
+    a0_116 <= xs_47 + (xs_4 <<< 1);
+    a0_117 <= xs_13 - xs_5;
+    a0_118 <= xs_30 - xs_18;
+    a0_119 <= xs_45 + (xs_7 <<< 1);
+    a0_120 <= xs_8 + xs_11;
+    a0_121 <= xs_25 + xs_34;
+    a0_122 <= xs_41 + (xs_2 <<< 1);
+    a0_123 <= xs_10 + xs_12;
+    a0_124 <= xs_26 + xs_29;
+    a0_125 <= xs_36 + xs_37;
+    a0_126 <= xs_44 + xs_46;
+    a0_127 <= xs_4 - xs_17;
+    a0_128 <= xs_20 - xs_24;
+    a0_129 <= xs_29 + xs_32;
+    a0_130 <= xs_47 - xs_35;
+    a0_131 <= xs_9 + xs_31;
+    a1_66 <= 7'sd58 + xs_3;
+    a1_67 <= xs_8 + xs_9;
+    a1_68 <= xs_10 + xs_11;
+    a1_69 <= xs_21 - xs_14;
+    a1_70 <= xs_22 + xs_24;
+    a1_71 <= xs_29 + xs_33;
+    a1_72 <= xs_35 + xs_37;
+    a1_73 <= xs_38 - xs_39;
+    a1_74 <= xs_40 - xs_44;
+    a1_75 <= xs_47 - (xs_2 <<< 1);
+    a1_76 <= xs_7 - xs_13;
+    a1_77 <= xs_16 - xs_17;
+    a1_78 <= xs_23 - xs_20;
+    a1_79 <= xs_25 + xs_27;
+    a1_80 <= xs_31 - xs_30;
+    a1_81 <= xs_32 + xs_34;
+    a1_82 <= xs_36 + xs_41;
+    a1_83 <= xs_42 + xs_43;
+    a1_84 <= xs_46 - (xs_0 <<< 1);
+    a1_85 <= xs_1 + xs_4;
+    a1_86 <= xs_7 - xs_10;
+    a1_87 <= xs_11 + xs_14;
+    a1_88 <= xs_16 - xs_15;
+    a1_89 <= xs_21 - xs_17;
+    a1_90 <= xs_24 - xs_25;
+    a1_91 <= xs_26 - xs_27;
+    a1_92 <= xs_28 + xs_32;
+    a1_93 <= xs_35 - xs_34;
+    a1_94 <= xs_38 + xs_40;
+    a1_95 <= xs_41 + xs_44;
+    a1_96 <= xs_47 - xs_45;
+    a1_97 <= xs_5 - xs_6;
+    a1_98 <= xs_12 + xs_19;
+    a2_42 <= xs_3 - 7'sd63;
+    a2_43 <= xs_9 - xs_6;
+    a2_44 <= (xs_2 <<< 1) - xs_20;
+    a2_45 <= xs_8 + xs_13;
+    a2_46 <= xs_39 + xs_44;
+    a2_47 <= xs_7 - xs_1;
+    a2_48 <= xs_36 - xs_23;
+    a2_49 <= xs_40 + xs_42;
+    a2_50 <= xs_5 - xs_11;
+    a2_51 <= xs_15 + xs_19;
+    a2_52 <= xs_22 + xs_26;
+    a2_53 <= xs_28 + xs_34;
+    a2_54 <= xs_10 + xs_25;
+    a2_55 <= xs_33 - xs_35;
+    a2_56 <= xs_45 + (xs_0 <<< 1);
+    a2_57 <= xs_12 - xs_14;
+    a2_58 <= xs_21 - xs_24;
+    a2_59 <= xs_32 - xs_37;
+    a2_60 <= xs_38 + xs_41;
+    a2_61 <= xs_46 - (xs_4 <<< 1);
+    a2_62 <= xs_43 - xs_17;
+    a3_89 <= 8'sd85 - xs_37;
+    a3_90 <= xs_12 - xs_2;
+    a3_91 <= xs_42 + (xs_0 <<< 1);
+    a3_92 <= xs_1 + xs_4;
+    a3_93 <= xs_11 - xs_8;
+    a3_94 <= xs_19 + xs_22;
+    a3_95 <= xs_28 + (xs_3 <<< 1);
+    a3_96 <= xs_26 + xs_38;
+    a3_97 <= xs_43 - (xs_9 <<< 1);
+    a3_98 <= xs_21 + xs_25;
+    a3_99 <= xs_30 - xs_27;
+    a3_100 <= xs_47 - xs_33;
+    a3_101 <= xs_41 + (xs_13 <<< 1);
+    a3_102 <= (xs_10 <<< 1) - xs_40;
+    a3_103 <= xs_11 - xs_17;
+    a3_104 <= xs_20 - xs_19;
+    a3_105 <= xs_21 - xs_22;
+    a3_106 <= xs_24 + (xs_4 <<< 1);
+    a3_107 <= xs_5 + xs_16;
+    a3_108 <= xs_43 - xs_17;
+    a3_109 <= xs_46 + xs_47;
+    a3_110 <= xs_1 - xs_6;
+    a3_111 <= xs_7 + xs_8;
+    a3_112 <= xs_16 - xs_26;
+    a3_113 <= xs_33 + xs_36;
+    a3_114 <= xs_37 + xs_42;
+    a3_115 <= xs_45 + (xs_2 <<< 1);
+    a3_116 <= xs_14 + xs_18;
+    a3_117 <= xs_23 - xs_28;
+    a3_118 <= xs_29 + xs_32;
+    a3_119 <= xs_35 - xs_36;
+    a3_120 <= xs_39 - xs_38;
+    a3_121 <= xs_46 - (xs_6 <<< 1);
+    a3_122 <= xs_14 + xs_15;
+    a3_123 <= xs_24 - xs_27;
+    a3_124 <= xs_35 - xs_31;
+    a3_125 <= xs_44 + (xs_3 <<< 1);
+    a3_126 <= xs_5 + xs_10;
+    a3_127 <= xs_15 + xs_18;
+    a3_128 <= xs_23 - xs_34;
+    a3_129 <= xs_39 - xs_41;
+    a3_130 <= xs_45 + (xs_0 <<< 1);
+    a3_131 <= xs_12 - xs_7;
+    a3_132 <= xs_20 + xs_30;
+    a3_133 <= xs_40;
+    a4_64 <= xs_2 - 8'sd87;
+    a4_65 <= xs_3 - xs_7;
+    a4_66 <= xs_11 + xs_18;
+    a4_67 <= xs_24 + xs_25;
+    a4_68 <= xs_28 + xs_35;
+    a4_69 <= xs_41 - xs_37;
+    a4_70 <= (xs_0 <<< 1) - xs_44;
+    a4_71 <= xs_1 - xs_8;
+    a4_72 <= xs_9 + xs_10;
+    a4_73 <= xs_14 + xs_16;
+    a4_74 <= xs_17 - xs_20;
+    a4_75 <= xs_21 - xs_22;
+    a4_76 <= xs_26 - xs_23;
+    a4_77 <= xs_29 + xs_33;
+    a4_78 <= xs_34 + xs_36;
+    a4_79 <= xs_38 - xs_39;
+    a4_80 <= xs_40 + xs_42;
+    a4_81 <= xs_45 + xs_47;
+    a4_82 <= xs_0 + xs_1;
+    a4_83 <= xs_2 + xs_3;
+    a4_84 <= xs_5 + xs_7;
+    a4_85 <= xs_13 - xs_10;
+    a4_86 <= xs_17 - xs_19;
+    a4_87 <= xs_21 - xs_23;
+    a4_88 <= xs_26 - xs_24;
+    a4_89 <= xs_28 - xs_27;
+    a4_90 <= xs_30 + xs_31;
+    a4_91 <= xs_32 + xs_35;
+    a4_92 <= xs_36 + xs_39;
+    a4_93 <= xs_42 - xs_44;
+    a4_94 <= xs_12 - xs_4;
+    a4_95 <= xs_43 + xs_46;
+    a5_45 <= 7'sd41 + xs_1;
+    a5_46 <= xs_7 - xs_13;
+    a5_47 <= xs_15 - xs_39;
+    a5_48 <= xs_42 + xs_46;
+    a5_49 <= xs_9 - xs_11;
+    a5_50 <= xs_19 + xs_21;
+    a5_51 <= xs_25 + xs_37;
+    a5_52 <= xs_38 + (xs_4 <<< 1);
+    a5_53 <= xs_8 + xs_10;
+    a5_54 <= xs_14 - xs_16;
+    a5_55 <= xs_26 - xs_18;
+    a5_56 <= xs_28 + xs_31;
+    a5_57 <= xs_34 - xs_40;
+    a5_58 <= xs_45 - (xs_2 <<< 1);
+    a5_59 <= xs_5 + xs_12;
+    a5_60 <= xs_22 + xs_23;
+    a5_61 <= xs_43 - xs_41;
+    a5_62 <= xs_17 - xs_3;
+    a5_63 <= xs_20 + xs_30;
+    a5_64 <= xs_47 + (xs_0 <<< 1);
+    a5_65 <= xs_29 - xs_35;
+    a5_66 <= xs_27 - xs_6;
+    a5_67 <= xs_44;
+    a6_57 <= 7'sd55 - xs_0;
+    a6_58 <= xs_14 - xs_13;
+    a6_59 <= xs_15 + xs_20;
+    a6_60 <= xs_26 + xs_30;
+    a6_61 <= xs_33 - xs_31;
+    a6_62 <= xs_37 + xs_41;
+    a6_63 <= (xs_1 <<< 1) - xs_42;
+    a6_64 <= xs_5 - xs_7;
+    a6_65 <= xs_9 - xs_16;
+    a6_66 <= xs_17 + xs_19;
+    a6_67 <= xs_22 - xs_21;
+    a6_68 <= xs_24 + xs_34;
+    a6_69 <= xs_39 - xs_36;
+    a6_70 <= xs_44 + xs_45;
+    a6_71 <= xs_1 + xs_3;
+    a6_72 <= xs_5 + xs_6;
+    a6_73 <= xs_10 - xs_13;
+    a6_74 <= xs_14 + xs_15;
+    a6_75 <= xs_17 + xs_18;
+    a6_76 <= xs_24 - xs_21;
+    a6_77 <= xs_30 - xs_29;
+    a6_78 <= xs_33 - xs_31;
+    a6_79 <= xs_34 + xs_41;
+    a6_80 <= xs_45 - xs_46;
+    a6_81 <= xs_4 - xs_8;
+    a6_82 <= xs_12 + xs_25;
+    a6_83 <= xs_27 - xs_35;
+    a6_84 <= xs_43 - xs_40;
+    a6_85 <= xs_47;
+    a7_84 <= 4'sd5 - xs_21;
+    a7_85 <= xs_42 + xs_45;
+    a7_86 <= xs_11 + xs_16;
+    a7_87 <= xs_27 + xs_34;
+    a7_88 <= xs_2 + xs_4;
+    a7_89 <= xs_15 - xs_6;
+    a7_90 <= xs_18 + xs_19;
+    a7_91 <= xs_25 + xs_37;
+    a7_92 <= xs_10 + xs_14;
+    a7_93 <= xs_32 + (xs_29 <<< 1);
+    a7_94 <= xs_7 + xs_23;
+    a7_95 <= (xs_5 <<< 1) - xs_46;
+    a7_96 <= xs_22 - xs_39;
+    a7_97 <= xs_41 + (xs_1 <<< 1);
+    a7_98 <= xs_3 + xs_28;
+    a7_99 <= xs_33 + xs_36;
+    a7_100 <= xs_5 + xs_9;
+    a7_101 <= xs_12 + xs_13;
+    a7_102 <= xs_20 - xs_21;
+    a7_103 <= xs_23 + xs_24;
+    a7_104 <= xs_40 + xs_44;
+    a7_105 <= xs_0 + xs_1;
+    a7_106 <= xs_35 - xs_33;
+    a7_107 <= xs_3 - xs_6;
+    a7_108 <= xs_11 + xs_19;
+    a7_109 <= xs_25 + xs_27;
+    a7_110 <= xs_28 - xs_42;
+    a7_111 <= xs_12 + xs_22;
+    a7_112 <= xs_39 + xs_45;
+    a7_113 <= (xs_2 <<< 1) - xs_46;
+    a7_114 <= xs_9 - xs_7;
+    a7_115 <= xs_13 + xs_14;
+    a7_116 <= xs_15 + xs_17;
+    a7_117 <= xs_20 - xs_18;
+    a7_118 <= xs_26 + xs_29;
+    a7_119 <= xs_31 + xs_41;
+    a7_120 <= xs_43 + xs_47;
+    a7_121 <= xs_8 + xs_24;
+    a7_122 <= xs_0 - xs_8;
+    a7_123 <= xs_10 + xs_17;
+    a7_124 <= xs_47 - xs_36;
+    a7_125 <= xs_30 + xs_38;
   end
   always @(posedge clk) if (en && v1) begin
+    a0_132 <= a0_88 + a0_89;
+    a0_133 <= a0_90 + a0_91;
+    a0_134 <= a0_92 + a0_93;
+    a0_135 <= a0_94 + (a0_95 <<< 1);
+    a0_136 <= a0_96 + a0_97;
+    a0_137 <= a0_98 - (a0_99 <<< 1);
+    a0_138 <= a0_100 + (a0_101 <<< 1);
+    a0_139 <= (a0_103 <<< 1) - a0_102;
+    a0_140 <= (a0_105 <<< 2) - a0_104;
+    a0_141 <= a0_106 + a0_107;
+    a0_142 <= a0_108 + a0_109;
+    a0_143 <= a0_110 + a0_111;
+    a0_144 <= a0_113 - a0_112;
+    a0_145 <= a0_114 + a0_115;
+    a0_146 <= a0_116 + (a0_117 <<< 1);
+    a0_147 <= a0_118 + a0_119;
+    a0_148 <= a0_121 - a0_120;
+    a0_149 <= (a0_123 <<< 1) - a0_122;
+    a0_150 <= a0_125 - a0_124;
+    a0_151 <= (a0_127 <<< 1) - a0_126;
+    a0_152 <= a0_128 - a0_129;
+    a0_153 <= a0_130 + (a0_131 <<< 1);
+    a1_99 <= a1_67 - a1_66;
+    a1_100 <= a1_69 - a1_68;
+    a1_101 <= a1_70 - a1_71;
+    a1_102 <= a1_72 + a1_73;
+    a1_103 <= a1_74 + a1_75;
+    a1_104 <= a1_76 + a1_77;
+    a1_105 <= a1_78 - a1_79;
+    a1_106 <= a1_80 - a1_81;
+    a1_107 <= a1_82 + a1_83;
+    a1_108 <= a1_84 - (a1_85 <<< 1);
+    a1_109 <= a1_86 - a1_87;
+    a1_110 <= a1_88 + a1_89;
+    a1_111 <= a1_90 + a1_91;
+    a1_112 <= a1_93 - a1_92;
+    a1_113 <= a1_94 - a1_95;
+    a1_114 <= a1_96 + (a1_97 <<< 1);
+    a1_115 <= a1_98;
+    a2_63 <= a2_42 + a2_43;
+    a2_64 <= a2_44 + (a2_45 <<< 1);
+    a2_65 <= a2_46 + (a2_47 <<< 1);
+    a2_66 <= a2_48 + a2_49;
+    a2_67 <= a2_50 - a2_51;
+    a2_68 <= a2_52 + a2_53;
+    a2_69 <= a2_55 - a2_54;
+    a2_70 <= (a2_57 <<< 1) - a2_56;
+    a2_71 <= a2_58 + a2_59;
+    a2_72 <= a2_61 - a2_60;
+    a2_73 <= a2_62;
+    a3_134 <= a3_89 + (a3_90 <<< 1);
+    a3_135 <= (a3_92 <<< 1) - a3_91;
+    a3_136 <= a3_93 - a3_94;
+    a3_137 <= a3_95 + (a3_96 <<< 1);
+    a3_138 <= a3_97 + (a3_98 <<< 2);
+    a3_139 <= a3_99 + a3_100;
+    a3_140 <= (a3_102 <<< 1) - a3_101;
+    a3_141 <= a3_103 + a3_104;
+    a3_142 <= a3_105 + a3_106;
+    a3_143 <= a3_107 + a3_108;
+    a3_144 <= a3_109 + (a3_110 <<< 1);
+    a3_145 <= a3_112 - a3_111;
+    a3_146 <= a3_113 + a3_114;
+    a3_147 <= a3_115 + (a3_116 <<< 1);
+    a3_148 <= a3_117 + a3_118;
+    a3_149 <= a3_119 + a3_120;
+    a3_150 <= a3_121 - (a3_122 <<< 1);
+    a3_151 <= a3_123 + a3_124;
+    a3_152 <= (a3_126 <<< 1) - a3_125;
+    a3_153 <= a3_128 - a3_127;
+    a3_154 <= a3_129 - a3_130;
+    a3_155 <= a3_131 + a3_132;
+    a3_156 <= a3_133;
+    a4_96 <= a4_64 + a4_65;
+    a4_97 <= a4_66 - a4_67;
+    a4_98 <= a4_68 + a4_69;
+    a4_99 <= a4_70 + (a4_71 <<< 1);
+    a4_100 <= a4_73 - a4_72;
+    a4_101 <= a4_74 + a4_75;
+    a4_102 <= a4_76 + a4_77;
+    a4_103 <= a4_79 - a4_78;
+    a4_104 <= a4_80 - a4_81;
+    a4_105 <= a4_82 + a4_83;
+    a4_106 <= a4_85 - a4_84;
+    a4_107 <= a4_86 + a4_87;
+    a4_108 <= a4_88 + a4_89;
+    a4_109 <= a4_90 + a4_91;
+    a4_110 <= a4_93 - a4_92;
+    a4_111 <= a4_94 - a4_95;
+    a5_68 <= a5_45 + a5_46;
+    a5_69 <= a5_47 - a5_48;
+    a5_70 <= a5_49 - a5_50;
+    a5_71 <= a5_51 - a5_52;
+    a5_72 <= a5_53 + a5_54;
+    a5_73 <= a5_55 - a5_56;
+    a5_74 <= a5_57 + a5_58;
+    a5_75 <= a5_59 + a5_60;
+    a5_76 <= a5_61 + (a5_62 <<< 1);
+    a5_77 <= a5_63 - a5_64;
+    a5_78 <= a5_65 + (a5_66 <<< 1);
+    a5_79 <= a5_67;
+    a6_86 <= a6_57 + a6_58;
+    a6_87 <= a6_59 + a6_60;
+    a6_88 <= a6_61 + a6_62;
+    a6_89 <= a6_63 + (a6_64 <<< 1);
+    a6_90 <= a6_65 + a6_66;
+    a6_91 <= a6_67 + a6_68;
+    a6_92 <= a6_69 + a6_70;
+    a6_93 <= a6_71 + a6_72;
+    a6_94 <= a6_73 + a6_74;
+    a6_95 <= a6_75 + a6_76;
+    a6_96 <= a6_77 + a6_78;
+    a6_97 <= a6_79 + a6_80;
+    a6_98 <= a6_81 - a6_82;
+    a6_99 <= a6_83 + a6_84;
+    a6_100 <= a6_85;
+    a7_126 <= a7_84 - a7_85;
+    a7_127 <= a7_87 - a7_86;
+    a7_128 <= a7_88 + a7_89;
+    a7_129 <= a7_91 - a7_90;
+    a7_130 <= a7_92 + a7_93;
+    a7_131 <= a7_95 - a7_94;
+    a7_132 <= a7_96 + a7_97;
+    a7_133 <= a7_98 - a7_99;
+    a7_134 <= a7_100 + a7_101;
+    a7_135 <= a7_102 - a7_103;
+    a7_136 <= a7_104 + (a7_105 <<< 1);
+    a7_137 <= a7_106 + (a7_107 <<< 1);
+    a7_138 <= a7_109 - a7_108;
+    a7_139 <= a7_110 + (a7_111 <<< 1);
+    a7_140 <= a7_113 - a7_112;
+    a7_141 <= a7_114 + a7_115;
+    a7_142 <= a7_116 + a7_117;
+    a7_143 <= a7_118 + a7_119;
+    a7_144 <= a7_120 - (a7_121 <<< 1);
+    a7_145 <= a7_122 + a7_123;
+    a7_146 <= a7_124 - (a7_125 <<< 1);
+  end
+  always @(posedge clk) if (en && v2) begin
+    a0_154 <= a0_132 + a0_133;
+    a0_155 <= a0_134 + (a0_135 <<< 1);
+    a0_156 <= (a0_137 <<< 1) - a0_136;
+    a0_157 <= a0_138 + (a0_139 <<< 1);
+    a0_158 <= a0_140 + (a0_141 <<< 2);
+    a0_159 <= a0_142 + (a0_143 <<< 1);
+    a0_160 <= a0_144 + (a0_145 <<< 1);
+    a0_161 <= a0_146 + (a0_147 <<< 1);
+    a0_162 <= a0_148 + a0_149;
+    a0_163 <= a0_150 + a0_151;
+    a0_164 <= a0_152 + a0_153;
+    a1_116 <= a1_99 + a1_100;
+    a1_117 <= a1_101 + a1_102;
+    a1_118 <= a1_103 + (a1_104 <<< 1);
+    a1_119 <= a1_105 + a1_106;
+    a1_120 <= a1_108 - a1_107;
+    a1_121 <= a1_109 + a1_110;
+    a1_122 <= a1_111 + a1_112;
+    a1_123 <= a1_113 + a1_114;
+    a1_124 <= a1_115;
+    a2_74 <= a2_63 + a2_64;
+    a2_75 <= a2_65 + (a2_66 <<< 1);
+    a2_76 <= a2_67 - a2_68;
+    a2_77 <= a2_69 + a2_70;
+    a2_78 <= a2_71 + a2_72;
+    a2_79 <= a2_73;
+    a3_157 <= a3_134 + (a3_135 <<< 1);
+    a3_158 <= a3_136 - a3_137;
+    a3_159 <= a3_138 + (a3_139 <<< 2);
+    a3_160 <= a3_140 + (a3_141 <<< 2);
+    a3_161 <= a3_142 + (a3_143 <<< 1);
+    a3_162 <= a3_144 + (a3_145 <<< 1);
+    a3_163 <= a3_146 + a3_147;
+    a3_164 <= a3_148 + a3_149;
+    a3_165 <= a3_150 + (a3_151 <<< 1);
+    a3_166 <= a3_152 + (a3_153 <<< 1);
+    a3_167 <= a3_154 + (a3_155 <<< 1);
+    a3_168 <= a3_156;
+    a4_112 <= a4_96 + a4_97;
+    a4_113 <= a4_98 + a4_99;
+    a4_114 <= a4_100 + a4_101;
+    a4_115 <= a4_102 + a4_103;
+    a4_116 <= a4_104 + (a4_105 <<< 1);
+    a4_117 <= a4_106 + a4_107;
+    a4_118 <= a4_108 + a4_109;
+    a4_119 <= a4_110 + (a4_111 <<< 1);
+    a5_80 <= a5_68 + a5_69;
+    a5_81 <= a5_70 + a5_71;
+    a5_82 <= a5_72 + a5_73;
+    a5_83 <= a5_74 - (a5_75 <<< 1);
+    a5_84 <= a5_76 + (a5_77 <<< 1);
+    a5_85 <= a5_78 + (a5_79 <<< 1);
+    a6_101 <= a6_86 + a6_87;
+    a6_102 <= a6_88 + a6_89;
+    a6_103 <= a6_90 + a6_91;
+    a6_104 <= a6_92 + (a6_93 <<< 1);
+    a6_105 <= a6_94 + a6_95;
+    a6_106 <= a6_96 + a6_97;
+    a6_107 <= a6_98 + a6_99;
+    a6_108 <= a6_100;
+    a7_147 <= a7_126 + (a7_127 <<< 1);
+    a7_148 <= a7_128 + a7_129;
+    a7_149 <= a7_130 + (a7_131 <<< 2);
+    a7_150 <= a7_132 + (a7_133 <<< 1);
+    a7_151 <= a7_134 + a7_135;
+    a7_152 <= a7_136 + (a7_137 <<< 1);
+    a7_153 <= a7_138 + a7_139;
+    a7_154 <= a7_140 + (a7_141 <<< 1);
+    a7_155 <= a7_142 + a7_143;
+    a7_156 <= a7_144 + (a7_145 <<< 2);
+    a7_157 <= a7_146;
+  end
+  always @(posedge clk) if (en && v3) begin
+    a0_165 <= a0_154 + a0_155;
+    a0_166 <= a0_156 + (a0_157 <<< 2);
+    a0_167 <= a0_158 + (a0_159 <<< 2);
+    a0_168 <= a0_160 + (a0_161 <<< 1);
+    a0_169 <= a0_162 + (a0_163 <<< 1);
+    a0_170 <= a0_164;
+    a1_125 <= a1_116 + a1_117;
+    a1_126 <= a1_118 + (a1_119 <<< 1);
+    a1_127 <= a1_120 + (a1_121 <<< 1);
+    a1_128 <= a1_122 + a1_123;
+    a1_129 <= a1_124;
+    a2_80 <= a2_74 + (a2_75 <<< 1);
+    a2_81 <= a2_76 + (a2_77 <<< 1);
+    a2_82 <= a2_78 + (a2_79 <<< 1);
+    a3_169 <= a3_157 + (a3_158 <<< 2);
+    a3_170 <= a3_159 + (a3_160 <<< 3);
+    a3_171 <= a3_161 + (a3_162 <<< 1);
+    a3_172 <= (a3_164 <<< 1) - a3_163;
+    a3_173 <= a3_165 + (a3_166 <<< 1);
+    a3_174 <= a3_167 - (a3_168 <<< 1);
+    a4_120 <= a4_112 + a4_113;
+    a4_121 <= a4_114 + a4_115;
+    a4_122 <= a4_116 + (a4_117 <<< 1);
+    a4_123 <= a4_118 + a4_119;
+    a5_86 <= a5_80 + (a5_81 <<< 1);
+    a5_87 <= a5_82 + a5_83;
+    a5_88 <= a5_84 + (a5_85 <<< 2);
+    a6_109 <= a6_101 + a6_102;
+    a6_110 <= a6_103 + a6_104;
+    a6_111 <= a6_105 + a6_106;
+    a6_112 <= a6_107 - a6_108;
+    a7_158 <= a7_147 + (a7_148 <<< 2);
+    a7_159 <= a7_149 + (a7_150 <<< 3);
+    a7_160 <= a7_151 + a7_152;
+    a7_161 <= a7_153 + (a7_154 <<< 1);
+    a7_162 <= a7_155 + a7_156;
+    a7_163 <= a7_157;
+  end
+  always @(posedge clk) if (en && v4) begin
+    a0_171 <= a0_165 + (a0_166 <<< 2);
+    a0_172 <= a0_167 + (a0_168 <<< 3);
+    a0_173 <= a0_169 + (a0_170 <<< 2);
+    a1_130 <= a1_125 + a1_126;
+    a1_131 <= a1_127 + (a1_128 <<< 1);
+    a1_132 <= a1_129;
+    a2_83 <= a2_80 + (a2_81 <<< 3);
+    a2_84 <= a2_82;
+    a3_175 <= a3_169 + (a3_170 <<< 3);
+    a3_176 <= a3_171 + (a3_172 <<< 2);
+    a3_177 <= a3_173 + (a3_174 <<< 2);
+    a4_124 <= a4_120 + (a4_121 <<< 1);
+    a4_125 <= a4_122 + (a4_123 <<< 1);
+    a5_89 <= a5_86 + (a5_87 <<< 2);
+    a5_90 <= a5_88;
+    a6_113 <= a6_109 + (a6_110 <<< 1);
+    a6_114 <= a6_111 + (a6_112 <<< 1);
+    a7_164 <= a7_158 + (a7_159 <<< 3);
+    a7_165 <= a7_160 + (a7_161 <<< 2);
+    a7_166 <= a7_162 + (a7_163 <<< 2);
+  end
+  always @(posedge clk) if (en && v5) begin
+    a0_174 <= a0_171 + (a0_172 <<< 6);
+    a0_175 <= a0_173;
+    a1_133 <= a1_130 + (a1_131 <<< 1);
+    a1_134 <= a1_132;
+    a2_85 <= a2_83 + (a2_84 <<< 5);
+    a3_178 <= a3_175 + (a3_176 <<< 8);
+    a3_179 <= a3_177;
+    a4_126 <= a4_124 + (a4_125 <<< 1);
+    a5_91 <= a5_89 + (a5_90 <<< 3);
+    a6_115 <= a6_113 + (a6_114 <<< 2);
+    a7_167 <= a7_164 + (a7_165 <<< 8);
+    a7_168 <= a7_166;
+  end
+  always @(posedge clk) if (en && v6) begin
+    acc_0 <= a0_174 + (a0_175 <<< 12);
+    acc_1 <= a1_133 + (a1_134 <<< 3);
+    acc_2 <= a2_85;
+    acc_3 <= a3_178 + (a3_179 <<< 11);
+    acc_4 <= a4_126;
+    acc_5 <= a5_91;
+    acc_6 <= a6_115;
+    acc_7 <= a7_167 + (a7_168 <<< 12);
+  end
+  always @(posedge clk) if (en && v7) begin
     prod_0 <= acc_0 * 32'sd1305632487 + -57'sd110461393160429;
     prod_1 <= acc_1 * 32'sd1305632487 + -57'sd110461393160429;
     prod_2 <= acc_2 * 32'sd1305632487 + -57'sd110461393160429;
@@ -484,7 +1577,7 @@ module mixq_s3_dense (
   wire signed [56:0] rnd_6 = (pe_6 + 57'sh400000000000 - (pe_6[56] ? 57'sd1 : 57'sd0)) >>> 47;
   wire signed [56:0] pe_7 = prod_7;
   wire signed [56:0] rnd_7 = (pe_7 + 57'sh400000000000 - (pe_7[56] ? 57'sd1 : 57'sd0)) >>> 47;
-  always @(posedge clk) if (en && v2) begin
+  always @(posedge clk) if (en && v8) begin
     out_0 <= (rnd_0 > 57'sd15) ? 64'sd15 : (rnd_0 < 57'sd0) ? 64'sd0 : rnd_0[3:0];
     out_1 <= (rnd_1 > 57'sd15) ? 64'sd15 : (rnd_1 < 57'sd0) ? 64'sd0 : rnd_1[3:0];
     out_2 <= (rnd_2 > 57'sd15) ? 64'sd15 : (rnd_2 < 57'sd0) ? 64'sd0 : rnd_2[3:0];
@@ -516,9 +1609,9 @@ module mixq_s4_dense (
   input  wire out_ready,
   output wire [47:0] out_data
 );
-  reg v1, v2, v3;
-  wire en = !v3 || out_ready;
-  assign out_valid = v3;
+  reg v1, v2, v3, v4, v5, v6, v7;
+  wire en = !v7 || out_ready;
+  assign out_valid = v7;
   assign in_ready = en;
   wire [3:0] t_0 = in_data[0 +: 4];
   wire [3:0] t_1 = in_data[4 +: 4];
@@ -528,71 +1621,208 @@ module mixq_s4_dense (
   wire [3:0] t_5 = in_data[20 +: 4];
   wire [3:0] t_6 = in_data[24 +: 4];
   wire [3:0] t_7 = in_data[28 +: 4];
-  wire signed [14:0] xa_0 = $signed({11'd0, t_0});
-  wire signed [14:0] xa_1 = $signed({11'd0, t_1});
-  wire signed [14:0] xa_2 = $signed({11'd0, t_2});
-  wire signed [14:0] xa_3 = $signed({11'd0, t_3});
-  wire signed [14:0] xa_4 = $signed({11'd0, t_4});
-  wire signed [14:0] xa_5 = $signed({11'd0, t_5});
-  wire signed [14:0] xa_6 = $signed({11'd0, t_6});
-  wire signed [14:0] xa_7 = $signed({11'd0, t_7});
+  wire signed [4:0] xs_0 = $signed({1'd0, t_0});
+  wire signed [4:0] xs_1 = $signed({1'd0, t_1});
+  wire signed [4:0] xs_2 = $signed({1'd0, t_2});
+  wire signed [4:0] xs_3 = $signed({1'd0, t_3});
+  wire signed [4:0] xs_4 = $signed({1'd0, t_4});
+  wire signed [4:0] xs_5 = $signed({1'd0, t_5});
+  wire signed [4:0] xs_6 = $signed({1'd0, t_6});
+  wire signed [4:0] xs_7 = $signed({1'd0, t_7});
   always @(posedge clk) begin
     if (rst) begin
-      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0;
+      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0; v4 <= 1'b0; v5 <= 1'b0; v6 <= 1'b0; v7 <= 1'b0;
     end else if (en) begin
-      v1 <= in_valid; v2 <= v1; v3 <= v2;
+      v1 <= in_valid; v2 <= v1; v3 <= v2; v4 <= v3; v5 <= v4; v6 <= v5; v7 <= v6;
     end
   end
+  reg signed [4:0] a0_25;
+  reg signed [5:0] a0_26;
+  reg signed [4:0] a0_27;
+  reg signed [5:0] a0_28;
+  reg signed [4:0] a0_29;
+  reg signed [5:0] a0_30;
+  reg signed [5:0] a0_31;
+  reg signed [4:0] a0_32;
+  reg signed [5:0] a0_33;
+  reg signed [5:0] a0_34;
+  reg signed [4:0] a0_35;
+  reg signed [4:0] a0_36;
+  reg signed [4:0] a0_37;
+  reg signed [6:0] a0_38;
+  reg signed [7:0] a0_39;
+  reg signed [7:0] a0_40;
+  reg signed [6:0] a0_41;
+  reg signed [8:0] a0_42;
+  reg signed [5:0] a0_43;
+  reg signed [4:0] a0_44;
+  reg signed [7:0] a0_45;
+  reg signed [8:0] a0_46;
+  reg signed [8:0] a0_47;
+  reg signed [4:0] a0_48;
+  reg signed [10:0] a0_49;
+  reg signed [9:0] a0_50;
   reg signed [14:0] acc_0;
   reg signed [47:0] prod_0;
   reg [11:0] out_0;
+  reg signed [6:0] a1_24;
+  reg signed [4:0] a1_25;
+  reg signed [5:0] a1_26;
+  reg signed [6:0] a1_27;
+  reg signed [4:0] a1_28;
+  reg signed [5:0] a1_29;
+  reg signed [6:0] a1_30;
+  reg signed [5:0] a1_31;
+  reg signed [5:0] a1_32;
+  reg signed [5:0] a1_33;
+  reg signed [5:0] a1_34;
+  reg signed [4:0] a1_35;
+  reg signed [6:0] a1_36;
+  reg signed [7:0] a1_37;
+  reg signed [6:0] a1_38;
+  reg signed [6:0] a1_39;
+  reg signed [5:0] a1_40;
+  reg signed [6:0] a1_41;
+  reg signed [8:0] a1_42;
+  reg signed [8:0] a1_43;
+  reg signed [7:0] a1_44;
+  reg signed [10:0] a1_45;
+  reg signed [7:0] a1_46;
   reg signed [14:0] acc_1;
   reg signed [47:0] prod_1;
   reg [11:0] out_1;
+  reg signed [6:0] a2_20;
+  reg signed [4:0] a2_21;
+  reg signed [5:0] a2_22;
+  reg signed [5:0] a2_23;
+  reg signed [4:0] a2_24;
+  reg signed [6:0] a2_25;
+  reg signed [5:0] a2_26;
+  reg signed [6:0] a2_27;
+  reg signed [6:0] a2_28;
+  reg signed [4:0] a2_29;
+  reg signed [6:0] a2_30;
+  reg signed [6:0] a2_31;
+  reg signed [6:0] a2_32;
+  reg signed [6:0] a2_33;
+  reg signed [7:0] a2_34;
+  reg signed [8:0] a2_35;
+  reg signed [8:0] a2_36;
+  reg signed [7:0] a2_37;
+  reg signed [11:0] a2_38;
+  reg signed [7:0] a2_39;
   reg signed [14:0] acc_2;
   reg signed [47:0] prod_2;
   reg [11:0] out_2;
+  reg signed [6:0] a3_9;
+  reg signed [5:0] a3_10;
+  reg signed [7:0] a3_11;
+  reg signed [5:0] a3_12;
+  reg signed [4:0] a3_13;
+  reg signed [7:0] a3_14;
+  reg signed [8:0] a3_15;
+  reg signed [4:0] a3_16;
+  reg signed [10:0] a3_17;
+  reg signed [4:0] a3_18;
+  reg signed [11:0] a3_19;
   reg signed [14:0] acc_3;
   reg signed [47:0] prod_3;
   reg [11:0] out_3;
-  always @(posedge clk) if (en && (in_valid)) begin
-    acc_0 <= -15'sd6
-      + (xa_3 + xa_4 + xa_5 + xa_7 - xa_6)
-      + (xa_0 <<< 1)
-      + ((xa_4 - xa_2 - xa_6) <<< 2)
-      - (xa_0 <<< 3)
-      + ((xa_1 + xa_5 + xa_7 - xa_2 - xa_4 - xa_6) <<< 4)
-      - (xa_0 <<< 5)
-      + ((xa_1 + xa_2 + xa_5 + xa_7 - xa_4 - xa_6) <<< 6)
-      + (xa_0 <<< 7)
-      ;
-    acc_1 <= 15'sd38
-      + (xa_3 + xa_5 + xa_6 - xa_0 - xa_1 - xa_7)
-      + ((xa_1 + xa_5 + xa_7 - xa_4) <<< 2)
-      + ((xa_6 - xa_3) <<< 3)
-      + ((xa_0 - xa_1 - xa_5) <<< 4)
-      + ((xa_2 + xa_6 - xa_0 - xa_1) <<< 6)
-      + ((xa_3 + xa_4 + xa_5 - xa_7) <<< 7)
-      ;
-    acc_2 <= -15'sd19
-      + (xa_4 - xa_1 - xa_6)
-      + ((xa_2 + xa_5) <<< 1)
-      - ((xa_6 + xa_7) <<< 2)
-      + ((xa_3 + xa_4 - xa_0) <<< 3)
-      + (xa_2 <<< 4)
-      + ((xa_7 - xa_1 - xa_3) <<< 5)
-      + ((xa_2 + xa_4) <<< 6)
-      + ((xa_0 + xa_1 - xa_5) <<< 7)
-      ;
-    acc_3 <= -15'sd36
-      + xa_2
-      + ((xa_0 + xa_4 + xa_5) <<< 2)
-      + ((xa_1 - xa_7) <<< 4)
-      + (xa_6 <<< 5)
-      + (xa_3 <<< 6)
-      ;
+  always @(posedge clk) if (en && in_valid) begin
+    a0_25 <= xs_3 - 4'sd6;
+    a0_26 <= xs_4 + xs_5;
+    a0_27 <= xs_7 - xs_6;
+    a0_28 <= xs_0 - (xs_2 <<< 1);
+    a0_29 <= xs_4 - xs_6;
+    a0_30 <= (xs_1 <<< 1) - xs_0;
+    a0_31 <= xs_2 + xs_4;
+    a0_32 <= xs_5 - xs_6;
+    a0_33 <= xs_7 - (xs_0 <<< 1);
+    a0_34 <= xs_1 + xs_2;
+    a0_35 <= xs_5 - xs_4;
+    a0_36 <= xs_7 - xs_6;
+    a0_37 <= xs_0;
+    a1_24 <= 7'sd38 - xs_0;
+    a1_25 <= xs_3 - xs_1;
+    a1_26 <= xs_5 + xs_6;
+    a1_27 <= (xs_1 <<< 2) - xs_7;
+    a1_28 <= xs_5 - xs_4;
+    a1_29 <= xs_7 - (xs_3 <<< 1);
+    a1_30 <= xs_6 + (xs_0 <<< 1);
+    a1_31 <= xs_1 + xs_5;
+    a1_32 <= xs_0 + xs_1;
+    a1_33 <= xs_2 + xs_6;
+    a1_34 <= xs_3 + xs_4;
+    a1_35 <= xs_5 - xs_7;
+    a2_20 <= 6'sd19 + xs_1;
+    a2_21 <= xs_4 - xs_6;
+    a2_22 <= xs_2 + xs_5;
+    a2_23 <= xs_6 + xs_7;
+    a2_24 <= xs_3 - xs_0;
+    a2_25 <= xs_4 + (xs_2 <<< 1);
+    a2_26 <= xs_1 + xs_3;
+    a2_27 <= xs_7 + (xs_2 <<< 1);
+    a2_28 <= xs_4 + (xs_0 <<< 1);
+    a2_29 <= xs_1 - xs_5;
+    a3_9 <= xs_2 - 7'sd36;
+    a3_10 <= xs_0 + xs_4;
+    a3_11 <= xs_5 + (xs_1 <<< 2);
+    a3_12 <= (xs_6 <<< 1) - xs_7;
+    a3_13 <= xs_3;
   end
   always @(posedge clk) if (en && v1) begin
+    a0_38 <= a0_25 + a0_26;
+    a0_39 <= a0_27 + (a0_28 <<< 1);
+    a0_40 <= a0_29 + (a0_30 <<< 1);
+    a0_41 <= a0_32 - a0_31;
+    a0_42 <= a0_33 + (a0_34 <<< 2);
+    a0_43 <= a0_35 + a0_36;
+    a0_44 <= a0_37;
+    a1_36 <= a1_24 + a1_25;
+    a1_37 <= a1_26 + a1_27;
+    a1_38 <= a1_28 + a1_29;
+    a1_39 <= a1_30 - (a1_31 <<< 1);
+    a1_40 <= a1_33 - a1_32;
+    a1_41 <= a1_34 + a1_35;
+    a2_30 <= a2_21 - a2_20;
+    a2_31 <= a2_22 - (a2_23 <<< 1);
+    a2_32 <= a2_24 + a2_25;
+    a2_33 <= a2_27 - a2_26;
+    a2_34 <= a2_28 + (a2_29 <<< 1);
+    a3_14 <= a3_9 + (a3_10 <<< 2);
+    a3_15 <= a3_11 + (a3_12 <<< 2);
+    a3_16 <= a3_13;
+  end
+  always @(posedge clk) if (en && v2) begin
+    a0_45 <= a0_38 + a0_39;
+    a0_46 <= a0_40 + (a0_41 <<< 2);
+    a0_47 <= a0_42 + (a0_43 <<< 2);
+    a0_48 <= a0_44;
+    a1_42 <= a1_36 + a1_37;
+    a1_43 <= a1_38 + (a1_39 <<< 1);
+    a1_44 <= a1_40 + (a1_41 <<< 1);
+    a2_35 <= a2_30 + (a2_31 <<< 1);
+    a2_36 <= a2_32 + (a2_33 <<< 2);
+    a2_37 <= a2_34;
+    a3_17 <= a3_14 + (a3_15 <<< 2);
+    a3_18 <= a3_16;
+  end
+  always @(posedge clk) if (en && v3) begin
+    a0_49 <= a0_45 + (a0_46 <<< 2);
+    a0_50 <= a0_47 + (a0_48 <<< 3);
+    a1_45 <= a1_42 + (a1_43 <<< 2);
+    a1_46 <= a1_44;
+    a2_38 <= a2_35 + (a2_36 <<< 3);
+    a2_39 <= a2_37;
+    a3_19 <= a3_17 + (a3_18 <<< 6);
+  end
+  always @(posedge clk) if (en && v4) begin
+    acc_0 <= a0_49 + (a0_50 <<< 4);
+    acc_1 <= a1_45 + (a1_46 <<< 6);
+    acc_2 <= a2_38 + (a2_39 <<< 6);
+    acc_3 <= a3_19;
+  end
+  always @(posedge clk) if (en && v5) begin
     prod_0 <= acc_0 * 32'sd1113542261 + -48'sd1510229721;
     prod_1 <= acc_1 * 32'sd1113542261 + -48'sd1510229721;
     prod_2 <= acc_2 * 32'sd1113542261 + -48'sd1510229721;
@@ -606,7 +1836,7 @@ module mixq_s4_dense (
   wire signed [47:0] rnd_2 = (pe_2 + 48'sh40000000 - (pe_2[47] ? 48'sd1 : 48'sd0)) >>> 31;
   wire signed [47:0] pe_3 = prod_3;
   wire signed [47:0] rnd_3 = (pe_3 + 48'sh40000000 - (pe_3[47] ? 48'sd1 : 48'sd0)) >>> 31;
-  always @(posedge clk) if (en && v2) begin
+  always @(posedge clk) if (en && v6) begin
     out_0 <= (rnd_0 > 48'sd2047) ? 64'sd2047 : (rnd_0 < -48'sd2047) ? -64'sd2047 : rnd_0[11:0];
     out_1 <= (rnd_1 > 48'sd2047) ? 64'sd2047 : (rnd_1 < -48'sd2047) ? -64'sd2047 : rnd_1[11:0];
     out_2 <= (rnd_2 > 48'sd2047) ? 64'sd2047 : (rnd_2 < -48'sd2047) ? -64'sd2047 : rnd_2[11:0];

@@ -44,9 +44,9 @@ module mixq_s1_dense (
   input  wire out_ready,
   output wire [23:0] out_data
 );
-  reg v1, v2, v3;
-  wire en = !v3 || out_ready;
-  assign out_valid = v3;
+  reg v1, v2, v3, v4, v5, v6, v7, v8;
+  wire en = !v8 || out_ready;
+  assign out_valid = v8;
   assign in_ready = en;
   wire [7:0] t_0 = in_data[0 +: 8];
   wire [7:0] t_1 = in_data[8 +: 8];
@@ -64,102 +64,396 @@ module mixq_s1_dense (
   wire [7:0] t_13 = in_data[104 +: 8];
   wire [7:0] t_14 = in_data[112 +: 8];
   wire [7:0] t_15 = in_data[120 +: 8];
-  wire signed [24:0] xa_0 = $signed({{17{t_0[7]}}, t_0});
-  wire signed [24:0] xa_1 = $signed({{17{t_1[7]}}, t_1});
-  wire signed [24:0] xa_2 = $signed({{17{t_2[7]}}, t_2});
-  wire signed [24:0] xa_3 = $signed({{17{t_3[7]}}, t_3});
-  wire signed [24:0] xa_4 = $signed({{17{t_4[7]}}, t_4});
-  wire signed [24:0] xa_5 = $signed({{17{t_5[7]}}, t_5});
-  wire signed [24:0] xa_6 = $signed({{17{t_6[7]}}, t_6});
-  wire signed [24:0] xa_7 = $signed({{17{t_7[7]}}, t_7});
-  wire signed [24:0] xa_8 = $signed({{17{t_8[7]}}, t_8});
-  wire signed [24:0] xa_9 = $signed({{17{t_9[7]}}, t_9});
-  wire signed [24:0] xa_10 = $signed({{17{t_10[7]}}, t_10});
-  wire signed [24:0] xa_11 = $signed({{17{t_11[7]}}, t_11});
-  wire signed [24:0] xa_12 = $signed({{17{t_12[7]}}, t_12});
-  wire signed [24:0] xa_13 = $signed({{17{t_13[7]}}, t_13});
-  wire signed [24:0] xa_14 = $signed({{17{t_14[7]}}, t_14});
-  wire signed [24:0] xa_15 = $signed({{17{t_15[7]}}, t_15});
+  wire signed [7:0] xs_0 = $signed(t_0);
+  wire signed [7:0] xs_1 = $signed(t_1);
+  wire signed [7:0] xs_2 = $signed(t_2);
+  wire signed [7:0] xs_3 = $signed(t_3);
+  wire signed [7:0] xs_4 = $signed(t_4);
+  wire signed [7:0] xs_5 = $signed(t_5);
+  wire signed [7:0] xs_6 = $signed(t_6);
+  wire signed [7:0] xs_7 = $signed(t_7);
+  wire signed [7:0] xs_8 = $signed(t_8);
+  wire signed [7:0] xs_9 = $signed(t_9);
+  wire signed [7:0] xs_10 = $signed(t_10);
+  wire signed [7:0] xs_11 = $signed(t_11);
+  wire signed [7:0] xs_12 = $signed(t_12);
+  wire signed [7:0] xs_13 = $signed(t_13);
+  wire signed [7:0] xs_14 = $signed(t_14);
+  wire signed [7:0] xs_15 = $signed(t_15);
   always @(posedge clk) begin
     if (rst) begin
-      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0;
+      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0; v4 <= 1'b0; v5 <= 1'b0; v6 <= 1'b0; v7 <= 1'b0; v8 <= 1'b0;
     end else if (en) begin
-      v1 <= in_valid; v2 <= v1; v3 <= v2;
+      v1 <= in_valid; v2 <= v1; v3 <= v2; v4 <= v3; v5 <= v4; v6 <= v5; v7 <= v6; v8 <= v7;
     end
   end
+  reg signed [8:0] a0_29;
+  reg signed [9:0] a0_30;
+  reg signed [9:0] a0_31;
+  reg signed [8:0] a0_32;
+  reg signed [9:0] a0_33;
+  reg signed [8:0] a0_34;
+  reg signed [8:0] a0_35;
+  reg signed [8:0] a0_36;
+  reg signed [8:0] a0_37;
+  reg signed [8:0] a0_38;
+  reg signed [9:0] a0_39;
+  reg signed [9:0] a0_40;
+  reg signed [9:0] a0_41;
+  reg signed [8:0] a0_42;
+  reg signed [7:0] a0_43;
+  reg signed [10:0] a0_44;
+  reg signed [10:0] a0_45;
+  reg signed [10:0] a0_46;
+  reg signed [9:0] a0_47;
+  reg signed [10:0] a0_48;
+  reg signed [11:0] a0_49;
+  reg signed [11:0] a0_50;
+  reg signed [7:0] a0_51;
+  reg signed [13:0] a0_52;
+  reg signed [12:0] a0_53;
+  reg signed [13:0] a0_54;
+  reg signed [11:0] a0_55;
+  reg signed [18:0] a0_56;
+  reg signed [16:0] a0_57;
+  reg signed [24:0] a0_58;
   reg signed [24:0] acc_0;
   reg signed [57:0] prod_0;
   reg [3:0] out_0;
+  reg signed [9:0] a1_16;
+  reg signed [8:0] a1_17;
+  reg signed [8:0] a1_18;
+  reg signed [8:0] a1_19;
+  reg signed [9:0] a1_20;
+  reg signed [8:0] a1_21;
+  reg signed [8:0] a1_22;
+  reg signed [8:0] a1_23;
+  reg signed [10:0] a1_24;
+  reg signed [10:0] a1_25;
+  reg signed [10:0] a1_26;
+  reg signed [9:0] a1_27;
+  reg signed [12:0] a1_28;
+  reg signed [12:0] a1_29;
+  reg signed [15:0] a1_30;
+  reg signed [15:0] a1_31;
   reg signed [24:0] acc_1;
   reg signed [57:0] prod_1;
   reg [3:0] out_1;
+  reg signed [9:0] a2_43;
+  reg signed [8:0] a2_44;
+  reg signed [8:0] a2_45;
+  reg signed [8:0] a2_46;
+  reg signed [9:0] a2_47;
+  reg signed [9:0] a2_48;
+  reg signed [8:0] a2_49;
+  reg signed [8:0] a2_50;
+  reg signed [8:0] a2_51;
+  reg signed [8:0] a2_52;
+  reg signed [8:0] a2_53;
+  reg signed [9:0] a2_54;
+  reg signed [8:0] a2_55;
+  reg signed [8:0] a2_56;
+  reg signed [8:0] a2_57;
+  reg signed [8:0] a2_58;
+  reg signed [8:0] a2_59;
+  reg signed [8:0] a2_60;
+  reg signed [8:0] a2_61;
+  reg signed [8:0] a2_62;
+  reg signed [8:0] a2_63;
+  reg signed [7:0] a2_64;
+  reg signed [10:0] a2_65;
+  reg signed [9:0] a2_66;
+  reg signed [11:0] a2_67;
+  reg signed [9:0] a2_68;
+  reg signed [10:0] a2_69;
+  reg signed [10:0] a2_70;
+  reg signed [9:0] a2_71;
+  reg signed [9:0] a2_72;
+  reg signed [9:0] a2_73;
+  reg signed [10:0] a2_74;
+  reg signed [9:0] a2_75;
+  reg signed [11:0] a2_76;
+  reg signed [12:0] a2_77;
+  reg signed [11:0] a2_78;
+  reg signed [11:0] a2_79;
+  reg signed [11:0] a2_80;
+  reg signed [9:0] a2_81;
+  reg signed [13:0] a2_82;
+  reg signed [13:0] a2_83;
+  reg signed [11:0] a2_84;
+  reg signed [16:0] a2_85;
+  reg signed [11:0] a2_86;
   reg signed [24:0] acc_2;
   reg signed [57:0] prod_2;
   reg [3:0] out_2;
+  reg signed [8:0] a3_28;
+  reg signed [8:0] a3_29;
+  reg signed [8:0] a3_30;
+  reg signed [8:0] a3_31;
+  reg signed [8:0] a3_32;
+  reg signed [8:0] a3_33;
+  reg signed [8:0] a3_34;
+  reg signed [8:0] a3_35;
+  reg signed [8:0] a3_36;
+  reg signed [8:0] a3_37;
+  reg signed [8:0] a3_38;
+  reg signed [8:0] a3_39;
+  reg signed [8:0] a3_40;
+  reg signed [8:0] a3_41;
+  reg signed [9:0] a3_42;
+  reg signed [9:0] a3_43;
+  reg signed [9:0] a3_44;
+  reg signed [10:0] a3_45;
+  reg signed [9:0] a3_46;
+  reg signed [9:0] a3_47;
+  reg signed [9:0] a3_48;
+  reg signed [10:0] a3_49;
+  reg signed [11:0] a3_50;
+  reg signed [10:0] a3_51;
+  reg signed [9:0] a3_52;
+  reg signed [12:0] a3_53;
+  reg signed [11:0] a3_54;
+  reg signed [14:0] a3_55;
   reg signed [24:0] acc_3;
   reg signed [57:0] prod_3;
   reg [3:0] out_3;
+  reg signed [8:0] a4_21;
+  reg signed [8:0] a4_22;
+  reg signed [8:0] a4_23;
+  reg signed [8:0] a4_24;
+  reg signed [8:0] a4_25;
+  reg signed [9:0] a4_26;
+  reg signed [8:0] a4_27;
+  reg signed [8:0] a4_28;
+  reg signed [8:0] a4_29;
+  reg signed [8:0] a4_30;
+  reg signed [7:0] a4_31;
+  reg signed [9:0] a4_32;
+  reg signed [9:0] a4_33;
+  reg signed [10:0] a4_34;
+  reg signed [10:0] a4_35;
+  reg signed [9:0] a4_36;
+  reg signed [7:0] a4_37;
+  reg signed [10:0] a4_38;
+  reg signed [12:0] a4_39;
+  reg signed [10:0] a4_40;
+  reg signed [12:0] a4_41;
+  reg signed [10:0] a4_42;
+  reg signed [13:0] a4_43;
   reg signed [24:0] acc_4;
   reg signed [57:0] prod_4;
   reg [3:0] out_4;
+  reg signed [9:0] a5_24;
+  reg signed [8:0] a5_25;
+  reg signed [8:0] a5_26;
+  reg signed [8:0] a5_27;
+  reg signed [8:0] a5_28;
+  reg signed [8:0] a5_29;
+  reg signed [8:0] a5_30;
+  reg signed [8:0] a5_31;
+  reg signed [8:0] a5_32;
+  reg signed [8:0] a5_33;
+  reg signed [8:0] a5_34;
+  reg signed [8:0] a5_35;
+  reg signed [10:0] a5_36;
+  reg signed [9:0] a5_37;
+  reg signed [9:0] a5_38;
+  reg signed [10:0] a5_39;
+  reg signed [10:0] a5_40;
+  reg signed [9:0] a5_41;
+  reg signed [11:0] a5_42;
+  reg signed [11:0] a5_43;
+  reg signed [11:0] a5_44;
+  reg signed [12:0] a5_45;
+  reg signed [11:0] a5_46;
+  reg signed [14:0] a5_47;
   reg signed [24:0] acc_5;
   reg signed [57:0] prod_5;
   reg [3:0] out_5;
-  always @(posedge clk) if (en && (in_valid)) begin
-    acc_0 <= -25'sd25
-      - xa_6
-      + (xa_13 <<< 1)
-      + (xa_1 <<< 2)
-      - (xa_11 <<< 3)
-      + ((xa_14 - xa_4 - xa_7) <<< 4)
-      - (xa_2 <<< 6)
-      + ((xa_8 + xa_10 + xa_15) <<< 7)
-      + ((xa_1 + xa_5 + xa_10 + xa_12 - xa_2 - xa_6) <<< 8)
-      - ((xa_9 + xa_11) <<< 9)
-      + (xa_5 <<< 10)
-      + ((xa_8 - xa_9) <<< 11)
-      + ((xa_13 - xa_3) <<< 12)
-      + (xa_0 <<< 13)
-      + ((xa_0 - xa_3 - xa_4) <<< 14)
-      ;
-    acc_1 <= -25'sd161
-      - xa_5
-      + ((xa_10 + xa_12 - xa_2 - xa_8) <<< 1)
-      + ((xa_4 - xa_11) <<< 2)
-      + (xa_0 <<< 3)
-      + ((xa_1 + xa_3 - xa_9) <<< 4)
-      + ((xa_14 - xa_6 - xa_7 - xa_15) <<< 5)
-      ;
-    acc_2 <= 25'sd285
-      + (xa_9 + xa_10 + xa_12 - xa_0 - xa_4 - xa_5 - xa_6 - xa_11)
-      + ((xa_8 + xa_13) <<< 1)
-      + ((xa_5 + xa_6 + xa_9 + xa_11 + xa_12 - xa_2 - xa_4) <<< 2)
-      + ((xa_3 + xa_7 + xa_13 - xa_1 - xa_8) <<< 3)
-      + ((xa_5 + xa_6 + xa_10 - xa_0 - xa_11) <<< 4)
-      + ((xa_2 - xa_1 - xa_7 - xa_15) <<< 5)
-      + ((xa_6 + xa_8 + xa_11 + xa_14 - xa_4 - xa_10) <<< 6)
-      + ((xa_0 + xa_15 - xa_2 - xa_3 - xa_9) <<< 7)
-      ;
-    acc_3 <= 25'sd90
-      + (xa_1 + xa_4 + xa_6 + xa_15 - xa_2 - xa_3 - xa_5 - xa_8 - xa_11 - xa_13 - xa_14)
-      + ((xa_12 - xa_7) <<< 1)
-      + ((xa_8 + xa_10 + xa_13 + xa_14 - xa_1 - xa_4 - xa_5 - xa_6 - xa_11 - xa_15) <<< 2)
-      + ((xa_2 + xa_3 + xa_7 - xa_12) <<< 3)
-      ;
-    acc_4 <= -25'sd101
-      + (xa_0 + xa_4 + xa_10 - xa_1 - xa_2 - xa_3 - xa_7 - xa_9 - xa_11 - xa_15)
-      + ((xa_12 + xa_13 + xa_14) <<< 1)
-      + ((xa_0 + xa_10 + xa_12 + xa_14 - xa_1 - xa_5) <<< 2)
-      + (xa_8 <<< 3)
-      ;
-    acc_5 <= -25'sd295
-      + (xa_3 + xa_8 + xa_9 + xa_10 + xa_13 - xa_0 - xa_15)
-      + ((xa_1 + xa_2 + xa_4 + xa_7 + xa_12 + xa_14) <<< 1)
-      + ((xa_6 - xa_5 - xa_11 - xa_13) <<< 2)
-      + ((xa_0 - xa_2 - xa_3 - xa_7 - xa_9 - xa_10) <<< 3)
-      ;
+  always @(posedge clk) if (en && in_valid) begin
+    a0_29 <= 6'sd25 + xs_6;
+    a0_30 <= xs_13 + (xs_1 <<< 1);
+    a0_31 <= xs_11 + (xs_4 <<< 1);
+    a0_32 <= xs_14 - xs_7;
+    a0_33 <= (xs_8 <<< 1) - xs_2;
+    a0_34 <= xs_10 + xs_15;
+    a0_35 <= xs_1 - xs_2;
+    a0_36 <= xs_5 - xs_6;
+    a0_37 <= xs_10 + xs_12;
+    a0_38 <= xs_9 + xs_11;
+    a0_39 <= xs_5 + (xs_8 <<< 1);
+    a0_40 <= xs_9 + (xs_3 <<< 1);
+    a0_41 <= xs_13 + (xs_0 <<< 1);
+    a0_42 <= xs_0 - xs_3;
+    a0_43 <= xs_4;
+    a1_16 <= 9'sd161 + xs_5;
+    a1_17 <= xs_2 + xs_8;
+    a1_18 <= xs_10 + xs_12;
+    a1_19 <= xs_4 - xs_11;
+    a1_20 <= xs_0 + (xs_1 <<< 1);
+    a1_21 <= xs_3 - xs_9;
+    a1_22 <= xs_6 + xs_7;
+    a1_23 <= xs_14 - xs_15;
+    a2_43 <= 10'sd285 - xs_0;
+    a2_44 <= xs_4 + xs_5;
+    a2_45 <= xs_9 - xs_6;
+    a2_46 <= xs_10 - xs_11;
+    a2_47 <= xs_12 + (xs_8 <<< 1);
+    a2_48 <= xs_13 - (xs_2 <<< 1);
+    a2_49 <= xs_5 - xs_4;
+    a2_50 <= xs_6 + xs_9;
+    a2_51 <= xs_11 + xs_12;
+    a2_52 <= xs_3 - xs_1;
+    a2_53 <= xs_7 - xs_8;
+    a2_54 <= xs_13 - (xs_0 <<< 1);
+    a2_55 <= xs_5 + xs_6;
+    a2_56 <= xs_10 - xs_11;
+    a2_57 <= xs_2 - xs_1;
+    a2_58 <= xs_7 + xs_15;
+    a2_59 <= xs_6 - xs_4;
+    a2_60 <= xs_8 - xs_10;
+    a2_61 <= xs_11 + xs_14;
+    a2_62 <= xs_0 - xs_2;
+    a2_63 <= xs_3 + xs_9;
+    a2_64 <= xs_15;
+    a3_28 <= 8'sd90 + xs_1;
+    a3_29 <= xs_2 + xs_3;
+    a3_30 <= xs_4 - xs_5;
+    a3_31 <= xs_6 - xs_8;
+    a3_32 <= xs_11 + xs_13;
+    a3_33 <= xs_15 - xs_14;
+    a3_34 <= xs_12 - xs_7;
+    a3_35 <= xs_1 + xs_4;
+    a3_36 <= xs_5 + xs_6;
+    a3_37 <= xs_8 + xs_10;
+    a3_38 <= xs_13 - xs_11;
+    a3_39 <= xs_14 - xs_15;
+    a3_40 <= xs_2 + xs_3;
+    a3_41 <= xs_7 - xs_12;
+    a4_21 <= xs_0 - 8'sd101;
+    a4_22 <= xs_1 + xs_2;
+    a4_23 <= xs_4 - xs_3;
+    a4_24 <= xs_7 + xs_9;
+    a4_25 <= xs_10 - xs_11;
+    a4_26 <= (xs_12 <<< 1) - xs_15;
+    a4_27 <= xs_13 + xs_14;
+    a4_28 <= xs_0 - xs_1;
+    a4_29 <= xs_10 - xs_5;
+    a4_30 <= xs_12 + xs_14;
+    a4_31 <= xs_8;
+    a5_24 <= 10'sd295 + xs_0;
+    a5_25 <= xs_3 + xs_8;
+    a5_26 <= xs_9 + xs_10;
+    a5_27 <= xs_13 - xs_15;
+    a5_28 <= xs_1 + xs_2;
+    a5_29 <= xs_4 + xs_7;
+    a5_30 <= xs_12 + xs_14;
+    a5_31 <= xs_6 - xs_5;
+    a5_32 <= xs_11 + xs_13;
+    a5_33 <= xs_0 - xs_2;
+    a5_34 <= xs_3 + xs_7;
+    a5_35 <= xs_9 + xs_10;
   end
   always @(posedge clk) if (en && v1) begin
+    a0_44 <= (a0_30 <<< 1) - a0_29;
+    a0_45 <= (a0_32 <<< 1) - a0_31;
+    a0_46 <= a0_33 + (a0_34 <<< 1);
+    a0_47 <= a0_35 + a0_36;
+    a0_48 <= a0_37 - (a0_38 <<< 1);
+    a0_49 <= a0_39 - (a0_40 <<< 1);
+    a0_50 <= a0_41 + (a0_42 <<< 2);
+    a0_51 <= a0_43;
+    a1_24 <= a1_16 + (a1_17 <<< 1);
+    a1_25 <= a1_18 + (a1_19 <<< 1);
+    a1_26 <= a1_20 + (a1_21 <<< 1);
+    a1_27 <= a1_23 - a1_22;
+    a2_65 <= a2_43 - a2_44;
+    a2_66 <= a2_45 + a2_46;
+    a2_67 <= a2_47 + (a2_48 <<< 1);
+    a2_68 <= a2_49 + a2_50;
+    a2_69 <= a2_51 + (a2_52 <<< 1);
+    a2_70 <= a2_53 + a2_54;
+    a2_71 <= a2_55 + a2_56;
+    a2_72 <= a2_57 - a2_58;
+    a2_73 <= a2_59 + a2_60;
+    a2_74 <= a2_61 + (a2_62 <<< 1);
+    a2_75 <= a2_64 - a2_63;
+    a3_42 <= a3_28 - a3_29;
+    a3_43 <= a3_30 + a3_31;
+    a3_44 <= a3_33 - a3_32;
+    a3_45 <= a3_34 - (a3_35 <<< 1);
+    a3_46 <= a3_37 - a3_36;
+    a3_47 <= a3_38 + a3_39;
+    a3_48 <= a3_40 + a3_41;
+    a4_32 <= a4_21 - a4_22;
+    a4_33 <= a4_23 - a4_24;
+    a4_34 <= a4_25 + a4_26;
+    a4_35 <= a4_27 + (a4_28 <<< 1);
+    a4_36 <= a4_29 + a4_30;
+    a4_37 <= a4_31;
+    a5_36 <= a5_25 - a5_24;
+    a5_37 <= a5_26 + a5_27;
+    a5_38 <= a5_28 + a5_29;
+    a5_39 <= a5_30 + (a5_31 <<< 1);
+    a5_40 <= (a5_33 <<< 1) - a5_32;
+    a5_41 <= a5_34 + a5_35;
+  end
+  always @(posedge clk) if (en && v2) begin
+    a0_52 <= a0_44 + (a0_45 <<< 3);
+    a0_53 <= a0_46 + (a0_47 <<< 2);
+    a0_54 <= a0_48 + (a0_49 <<< 2);
+    a0_55 <= a0_50 - (a0_51 <<< 2);
+    a1_28 <= (a1_25 <<< 1) - a1_24;
+    a1_29 <= a1_26 + (a1_27 <<< 2);
+    a2_76 <= a2_65 + a2_66;
+    a2_77 <= a2_67 + (a2_68 <<< 2);
+    a2_78 <= a2_69 + (a2_70 <<< 1);
+    a2_79 <= a2_71 + (a2_72 <<< 1);
+    a2_80 <= a2_73 + a2_74;
+    a2_81 <= a2_75;
+    a3_49 <= a3_42 + a3_43;
+    a3_50 <= a3_44 + (a3_45 <<< 1);
+    a3_51 <= a3_46 + a3_47;
+    a3_52 <= a3_48;
+    a4_38 <= a4_32 + a4_33;
+    a4_39 <= a4_34 + (a4_35 <<< 1);
+    a4_40 <= a4_36 + (a4_37 <<< 1);
+    a5_42 <= a5_36 + a5_37;
+    a5_43 <= a5_38 + a5_39;
+    a5_44 <= a5_40 - (a5_41 <<< 1);
+  end
+  always @(posedge clk) if (en && v3) begin
+    a0_56 <= a0_52 + (a0_53 <<< 6);
+    a0_57 <= a0_54 + (a0_55 <<< 4);
+    a1_30 <= a1_28 + (a1_29 <<< 3);
+    a2_82 <= a2_76 + a2_77;
+    a2_83 <= a2_78 + (a2_79 <<< 2);
+    a2_84 <= a2_80 + (a2_81 <<< 1);
+    a3_53 <= a3_49 + a3_50;
+    a3_54 <= a3_51 + (a3_52 <<< 1);
+    a4_41 <= a4_38 + a4_39;
+    a4_42 <= a4_40;
+    a5_45 <= a5_42 + (a5_43 <<< 1);
+    a5_46 <= a5_44;
+  end
+  always @(posedge clk) if (en && v4) begin
+    a0_58 <= a0_56 + (a0_57 <<< 8);
+    a1_31 <= a1_30;
+    a2_85 <= a2_82 + (a2_83 <<< 2);
+    a2_86 <= a2_84;
+    a3_55 <= a3_53 + (a3_54 <<< 2);
+    a4_43 <= a4_41 + (a4_42 <<< 2);
+    a5_47 <= a5_45 + (a5_46 <<< 2);
+  end
+  always @(posedge clk) if (en && v5) begin
+    acc_0 <= a0_58;
+    acc_1 <= a1_31;
+    acc_2 <= a2_85 + (a2_86 <<< 6);
+    acc_3 <= a3_55;
+    acc_4 <= a4_43;
+    acc_5 <= a5_47;
+  end
+  always @(posedge clk) if (en && v6) begin
     prod_0 <= acc_0 * 32'sd1430994964 + -58'sd30053413172906;
     prod_1 <= acc_1 * 32'sd1316310787 + -58'sd673579015391547;
     prod_2 <= acc_2 * 32'sd1211689633 + -58'sd1209828169259178;
@@ -179,7 +473,7 @@ module mixq_s1_dense (
   wire signed [57:0] rnd_4 = (pe_4 + 58'sh800000000000 - (pe_4[57] ? 58'sd1 : 58'sd0)) >>> 48;
   wire signed [57:0] pe_5 = prod_5;
   wire signed [57:0] rnd_5 = (pe_5 + 58'sh800000000000 - (pe_5[57] ? 58'sd1 : 58'sd0)) >>> 48;
-  always @(posedge clk) if (en && v2) begin
+  always @(posedge clk) if (en && v7) begin
     out_0 <= (rnd_0 > 58'sd15) ? 64'sd15 : (rnd_0 < 58'sd0) ? 64'sd0 : rnd_0[3:0];
     out_1 <= (rnd_1 > 58'sd15) ? 64'sd15 : (rnd_1 < 58'sd0) ? 64'sd0 : rnd_1[3:0];
     out_2 <= (rnd_2 > 58'sd15) ? 64'sd15 : (rnd_2 < 58'sd0) ? 64'sd0 : rnd_2[3:0];
@@ -207,9 +501,9 @@ module mixq_s2_dense (
   input  wire out_ready,
   output wire [29:0] out_data
 );
-  reg v1, v2, v3;
-  wire en = !v3 || out_ready;
-  assign out_valid = v3;
+  reg v1, v2, v3, v4, v5, v6;
+  wire en = !v6 || out_ready;
+  assign out_valid = v6;
   assign in_ready = en;
   wire [3:0] t_0 = in_data[0 +: 4];
   wire [3:0] t_1 = in_data[4 +: 4];
@@ -217,49 +511,94 @@ module mixq_s2_dense (
   wire [3:0] t_3 = in_data[12 +: 4];
   wire [3:0] t_4 = in_data[16 +: 4];
   wire [3:0] t_5 = in_data[20 +: 4];
-  wire signed [9:0] xa_0 = $signed({6'd0, t_0});
-  wire signed [9:0] xa_1 = $signed({6'd0, t_1});
-  wire signed [9:0] xa_2 = $signed({6'd0, t_2});
-  wire signed [9:0] xa_3 = $signed({6'd0, t_3});
-  wire signed [9:0] xa_4 = $signed({6'd0, t_4});
-  wire signed [9:0] xa_5 = $signed({6'd0, t_5});
+  wire signed [4:0] xs_0 = $signed({1'd0, t_0});
+  wire signed [4:0] xs_1 = $signed({1'd0, t_1});
+  wire signed [4:0] xs_2 = $signed({1'd0, t_2});
+  wire signed [4:0] xs_3 = $signed({1'd0, t_3});
+  wire signed [4:0] xs_4 = $signed({1'd0, t_4});
+  wire signed [4:0] xs_5 = $signed({1'd0, t_5});
   always @(posedge clk) begin
     if (rst) begin
-      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0;
+      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0; v4 <= 1'b0; v5 <= 1'b0; v6 <= 1'b0;
     end else if (en) begin
-      v1 <= in_valid; v2 <= v1; v3 <= v2;
+      v1 <= in_valid; v2 <= v1; v3 <= v2; v4 <= v3; v5 <= v4; v6 <= v5;
     end
   end
+  reg signed [6:0] a0_11;
+  reg signed [4:0] a0_12;
+  reg signed [4:0] a0_13;
+  reg signed [6:0] a0_14;
+  reg signed [4:0] a0_15;
+  reg signed [4:0] a0_16;
+  reg signed [6:0] a0_17;
+  reg signed [7:0] a0_18;
+  reg signed [5:0] a0_19;
+  reg signed [7:0] a0_20;
+  reg signed [5:0] a0_21;
   reg signed [9:0] acc_0;
   reg signed [42:0] prod_0;
   reg [9:0] out_0;
+  reg signed [5:0] a1_6;
+  reg signed [5:0] a1_7;
+  reg signed [7:0] a1_8;
+  reg signed [6:0] a1_9;
+  reg signed [7:0] a1_10;
+  reg signed [9:0] a1_11;
   reg signed [9:0] acc_1;
   reg signed [42:0] prod_1;
   reg [9:0] out_1;
+  reg signed [3:0] a2_10;
+  reg signed [4:0] a2_11;
+  reg signed [5:0] a2_12;
+  reg signed [4:0] a2_13;
+  reg signed [5:0] a2_14;
+  reg signed [6:0] a2_15;
+  reg signed [6:0] a2_16;
+  reg signed [5:0] a2_17;
+  reg signed [8:0] a2_18;
+  reg signed [5:0] a2_19;
   reg signed [9:0] acc_2;
   reg signed [42:0] prod_2;
   reg [9:0] out_2;
-  always @(posedge clk) if (en && (in_valid)) begin
-    acc_0 <= -10'sd30
-      + (xa_1 + xa_5 - xa_0 - xa_2 - xa_4)
-      + (xa_3 <<< 1)
-      + (xa_0 <<< 2)
-      + ((xa_4 - xa_3 - xa_5) <<< 3)
-      ;
-    acc_1 <= 10'sd5
-      + (xa_0 + xa_3)
-      - (xa_1 <<< 1)
-      + (xa_2 <<< 2)
-      + (xa_5 <<< 4)
-      ;
-    acc_2 <= 10'sd7
-      - xa_5
-      + ((xa_0 - xa_4) <<< 1)
-      + ((xa_0 + xa_1 + xa_3 - xa_4 - xa_5) <<< 2)
-      + (xa_2 <<< 3)
-      ;
+  always @(posedge clk) if (en && in_valid) begin
+    a0_11 <= 6'sd30 + xs_0;
+    a0_12 <= xs_1 - xs_2;
+    a0_13 <= xs_5 - xs_4;
+    a0_14 <= xs_3 + (xs_0 <<< 1);
+    a0_15 <= xs_4 - xs_3;
+    a0_16 <= xs_5;
+    a1_6 <= 4'sd5 + xs_0;
+    a1_7 <= xs_3 - (xs_1 <<< 1);
+    a1_8 <= xs_2 + (xs_5 <<< 2);
+    a2_10 <= 4'sd7 - xs_5;
+    a2_11 <= xs_0 - xs_4;
+    a2_12 <= xs_0 + xs_1;
+    a2_13 <= xs_3 - xs_4;
+    a2_14 <= (xs_2 <<< 1) - xs_5;
   end
   always @(posedge clk) if (en && v1) begin
+    a0_17 <= a0_12 - a0_11;
+    a0_18 <= a0_13 + (a0_14 <<< 1);
+    a0_19 <= a0_15 - a0_16;
+    a1_9 <= a1_6 + a1_7;
+    a1_10 <= a1_8;
+    a2_15 <= a2_10 + (a2_11 <<< 1);
+    a2_16 <= a2_12 + a2_13;
+    a2_17 <= a2_14;
+  end
+  always @(posedge clk) if (en && v2) begin
+    a0_20 <= a0_17 + a0_18;
+    a0_21 <= a0_19;
+    a1_11 <= a1_9 + (a1_10 <<< 2);
+    a2_18 <= a2_15 + (a2_16 <<< 2);
+    a2_19 <= a2_17;
+  end
+  always @(posedge clk) if (en && v3) begin
+    acc_0 <= a0_20 + (a0_21 <<< 3);
+    acc_1 <= a1_11;
+    acc_2 <= a2_18 + (a2_19 <<< 2);
+  end
+  always @(posedge clk) if (en && v4) begin
     prod_0 <= acc_0;
     prod_1 <= acc_1;
     prod_2 <= acc_2;
@@ -267,7 +606,7 @@ module mixq_s2_dense (
   wire signed [42:0] rnd_0 = prod_0;
   wire signed [42:0] rnd_1 = prod_1;
   wire signed [42:0] rnd_2 = prod_2;
-  always @(posedge clk) if (en && v2) begin
+  always @(posedge clk) if (en && v5) begin
     out_0 <= rnd_0[9:0];
     out_1 <= rnd_1[9:0];
     out_2 <= rnd_2[9:0];
