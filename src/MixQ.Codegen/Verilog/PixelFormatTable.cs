@@ -26,15 +26,15 @@ namespace MixQ.Codegen.Verilog;
 /// </summary>
 internal sealed class PixelFormatTable
 {
-    /// <summary>Per-pixel constants of one lane and the bit positions of its fields in the table word.</summary>
+    /// <summary>Per-pixel constants of one lane and the bit positions of its fields in the table word (set by the table).</summary>
     internal sealed record LaneFields(int Lane, int PreShift, int WorkBits, int ShiftBits, int RoundBits, int CodeBits, int AlignBits,
         long[] Shift, long[] Round, long[] Bound1, long[] Bound2, long[] Align)
     {
-        public int ShiftAt { get; set; }
-        public int RoundAt { get; set; }
-        public int Bound1At { get; set; }
-        public int Bound2At { get; set; }
-        public int AlignAt { get; set; }
+        public int ShiftAt { get; init; }
+        public int RoundAt { get; init; }
+        public int Bound1At { get; init; }
+        public int Bound2At { get; init; }
+        public int AlignAt { get; init; }
     }
 
     private readonly ElementFormats _formats;
@@ -47,22 +47,22 @@ internal sealed class PixelFormatTable
         _formats = formats;
         _input = input;
         _output = output;
-        Lanes = lanes;
         // Step-2 fields (bounds, alignment) first, from bit 0, then step-1 fields (shift, rounding constant).
         int at = 0;
+        var placed = new List<LaneFields>();
         foreach (var l in lanes)
         {
-            l.Bound1At = at; at += l.CodeBits;
-            l.Bound2At = at; at += l.CodeBits;
-            l.AlignAt = at; at += l.AlignBits;
+            placed.Add(l with { Bound1At = at, Bound2At = at + l.CodeBits, AlignAt = at + 2 * l.CodeBits });
+            at += 2 * l.CodeBits + l.AlignBits;
         }
         _step2Bits = at;
-        foreach (var l in lanes)
+        for (int k = 0; k < placed.Count; k++)
         {
-            l.ShiftAt = at; at += l.ShiftBits;
-            l.RoundAt = at; at += l.RoundBits;
+            placed[k] = placed[k] with { ShiftAt = at, RoundAt = at + placed[k].ShiftBits };
+            at += placed[k].ShiftBits + placed[k].RoundBits;
         }
         _wordBits = at;
+        Lanes = placed;
     }
 
     public IReadOnlyList<LaneFields> Lanes { get; }
