@@ -85,13 +85,12 @@ public sealed class UnrolledDesign
                 }
                 case IntShiftRequantize q:
                 {
-                    // HGQ: per-element formats, one constant set per lane. On a pixel stream a lane is a channel, so
-                    // every pixel of a channel must share its format (per-channel or per-layer HGQ activations);
-                    // per-pixel formats would need a parameter table indexed by the stream position (not generated).
-                    var formats = vector ? q.Formats : PerChannel(q, current);
+                    // HGQ: per-element formats. On a pixel stream a lane is a channel: a channel whose pixels share one
+                    // format is constant hardware, one whose pixels differ reads its format from a table indexed by
+                    // the stream position (ShiftRequantStage, PixelFormatTable).
                     var outType = IntType.ForRange(ranges[i + 1].Min, ranges[i + 1].Max);
                     var outPorts = vector ? StagePorts.Vector(current.Lanes, outType) : StagePorts.Stream(current.Channels, current.Height, current.Width, outType);
-                    stages.Add(new ShiftRequantStage(Name("shiftrq"), [q.Name], current, outPorts, formats));
+                    stages.Add(new ShiftRequantStage(Name("shiftrq"), [q.Name], current, outPorts, q.Formats));
                     current = outPorts;
                     i++;
                     break;
@@ -212,23 +211,6 @@ public sealed class UnrolledDesign
         }
         var acc = ranges[at + 1];
         return (Enumerable.Repeat(Requant.None(acc.Min, acc.Max), rows).ToArray(), 1, acc);
-    }
-
-    /// <summary>The formats of a stream's channels, when every pixel of a channel has the same one.</summary>
-    private static ElementFormats PerChannel(IntShiftRequantize q, StagePorts stream)
-    {
-        var f = q.Formats;
-        int channels = stream.Channels, pixels = stream.Height * stream.Width;
-        for (int c = 0; c < channels; c++)
-            for (int p = 1; p < pixels; p++)
-            {
-                int a = c * pixels, b = a + p;
-                if (f.Shifts[a] != f.Shifts[b] || f.Widths[a] != f.Widths[b] || f.Signed[a] != f.Signed[b] || f.Aligns[a] != f.Aligns[b])
-                    throw new MixQException($"unrolled design: requantization '{q.Name}' gives the pixels of channel {c} different formats (per-element HGQ activations before a convolution); only per-channel formats are generated on a pixel stream");
-            }
-        int[] Pick(int[] values) => Enumerable.Range(0, channels).Select(c => values[c * pixels]).ToArray();
-        return new ElementFormats(Pick(f.Shifts), Pick(f.Widths), Enumerable.Range(0, channels).Select(c => f.Signed[c * pixels]).ToArray(),
-            Pick(f.Aligns), f.Rounding, f.Overflow);
     }
 
     private static List<string> Names(IReadOnlyList<IntLayer> layers, int at, int count) =>

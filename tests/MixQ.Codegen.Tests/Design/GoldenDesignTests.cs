@@ -8,13 +8,17 @@ using MixQ.Quantization.Integer;
 namespace MixQ.Codegen.Tests.Design;
 
 /// <summary>
-/// Generated design folders of two small models in both architectures, byte for byte against files in
+/// Generated design folders of two small models in both architectures, and of a small HGQ conv net with per-pixel
+/// activation formats (unrolled), byte for byte against files in
 /// tests/MixQ.Codegen.Tests/Golden. Regenerate only deliberately: scripts/regenerate-golden.sh (sets
 /// MIXQ_REGENERATE_GOLDEN=1), then review the diff.
 /// </summary>
 public sealed class GoldenDesignTests
 {
-    public static TheoryData<string, string> Cases => new() { { "conv", "unrolled" }, { "conv", "gemm" }, { "mlp", "unrolled" }, { "mlp", "gemm" } };
+    public static TheoryData<string, string> Cases => new()
+    {
+        { "conv", "unrolled" }, { "conv", "gemm" }, { "mlp", "unrolled" }, { "mlp", "gemm" }, { "hgqconv", "unrolled" },
+    };
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -51,6 +55,8 @@ public sealed class GoldenDesignTests
         Generate("conv", "gemm", b.Path);
         Generate("conv", "unrolled", a.Path + "/u");
         Generate("conv", "unrolled", b.Path + "/u");
+        Generate("hgqconv", "unrolled", a.Path + "/h");
+        Generate("hgqconv", "unrolled", b.Path + "/h");
         var files = Files(a.Path);
         Assert.Equal(files, Files(b.Path));
         foreach (string rel in files)
@@ -59,6 +65,13 @@ public sealed class GoldenDesignTests
 
     private static void Generate(string kind, string architecture, string outDir)
     {
+        if (kind == "hgqconv")
+        {
+            // HGQ with per-element activation formats: the stream requantization has a per-pixel table.
+            var hgq = HgqModels.ConvNet(34, Quantization.Hgq.RoundingMode.RoundHalfEven, Quantization.Hgq.OverflowMode.Wrap, perElement: true);
+            DesignWriter.Write(hgq, architecture, TestVectors.FromEngine(new IntegerEngine(hgq), HgqModels.Inputs(4, 5, 64), 4), outDir);
+            return;
+        }
         var model = kind == "conv" ? SmallModels.ConvNet(21) : SmallModels.Mlp(4);
         var vectors = TestVectors.FromEngine(new IntegerEngine(model), SmallModels.Inputs(model, 4, 5), 4);
         DesignWriter.Write(model, architecture, vectors, outDir, architecture == "gemm" ? new GemmOptions(2, 2) : null);

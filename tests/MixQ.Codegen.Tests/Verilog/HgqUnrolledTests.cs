@@ -47,24 +47,55 @@ public sealed class HgqUnrolledTests
         Assert.True(vectors.Outputs.Distinct().Count() > 20);
     }
 
-    [Fact]
-    public void PerPixelFormatsBeforeAConvolutionAreRefusedInOneLine()
+    /// <summary>
+    /// HGQ's default per-element activation bits on a conv net: the requantization in front of the second convolution
+    /// gives the pixels of a channel different formats (and so does the entrance), so those lanes read their format
+    /// from the pixel-indexed table. All three overflow modes and all three rounding modes, with and without
+    /// back-pressure, with gaps between the beats (after pooling) and without (conv after conv: a wrong table
+    /// read-ahead shows up there); Verilator and the HLS C++ against the integer engine's vectors.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(RoundingMode.RoundHalfEven, OverflowMode.Wrap, false, false)]
+    [InlineData(RoundingMode.RoundHalfUp, OverflowMode.Saturate, true, true)]
+    [InlineData(RoundingMode.Truncate, OverflowMode.SymmetricSaturate, true, false)]
+    public void AConvNetWithPerPixelActivationFormatsSimulatesExactly(RoundingMode rounding, OverflowMode overflow, bool stall, bool pool)
     {
-        // Per-element activation bits on a convolution input: not generated (each pixel would need its own constants).
-        var rng = new Random(2);
-        var model = new MixQ.NN.Layers.Sequential(new MixQ.NN.Layers.Conv2d(1, 2, 3, rng, padding: 1), new MixQ.NN.Layers.ReLU(),
-            new MixQ.NN.Layers.Conv2d(2, 2, 3, rng, padding: 1), new MixQ.NN.Layers.Flatten(), new MixQ.NN.Layers.Linear(32, 3, rng));
-        var x = MixQ.Tensors.Tensor.RandN(rng, 1f, [32, 1, 4, 4]);
-        HgqModel.Attach(model, new HgqQuantizerConfig { Overflow = OverflowMode.Wrap }, new HgqQuantizerConfig(), x);
-        foreach (var l in HgqModel.Layers(model)) { var s = l.Input.FractionalBits.Span; for (int i = 0; i < s.Length; i++) s[i] = i % 5; }
-        HgqModel.SnapBiases(model);
-        HgqModel.Calibrate(model, [x]);
-        HgqModel.SnapBiases(model);
-        var integer = HgqIntegerConverter.Convert(model, new MixQ.NN.Models.ModelSpec("perpixel", [1, 4, 4], 3));
-        var vectors = TestVectors.FromEngine(new IntegerEngine(integer), HgqModels.Inputs(2, 1, 16), 2);
-        using var folder = new TempFolder("hgq-perpixel");
-        var e = Assert.Throws<MixQException>(() => DesignWriter.Write(integer, "unrolled", vectors, folder.Path));
-        Assert.Contains("different formats (per-element HGQ activations before a convolution)", e.Message);
+        Tool.Require("verilator");
+        Tool.Require("g++");
+        var model = HgqModels.ConvNet(30 + (int)overflow, rounding, overflow, perElement: true, pool: pool);
+        int pixels = pool ? 16 : 64;
+        // Not vacuous: the stream requantization really has pixels of one channel in different formats, some pruned.
+        var stream = model.Layers.OfType<IntShiftRequantize>().First();
+        Assert.True(PixelsDiffer(stream.Formats, 3, pixels), "the conv input's pixels share their channel's format");
+        Assert.Contains(0, stream.Formats.Widths);
+        Assert.True(PixelsDiffer(((FixedPointEntrance)model.Input).Formats, 1, 64), "the entrance's pixels share one format");
+        const int count = 300;
+        var vectors = TestVectors.FromEngine(new IntegerEngine(model), HgqModels.Inputs(count, 9, 64), count);
+        using var folder = new TempFolder("hgq-pixels");
+        DesignWriter.Write(model, "unrolled", vectors, folder.Path);
+        Assert.Contains($"read shift, rounding constant, bounds and alignment from a {pixels}-entry table indexed by the pixel counter",
+            File.ReadAllText(Path.Combine(folder.Path, "mixq_top.v")));
+        var result = VerilatorRunner.Run(folder.Path, stall);
+        Assert.Equal(count, result.Samples);
+        Assert.Equal(0, result.Missing);
+        Assert.Equal(0, result.Mismatches);
+        var hls = HlsRunner.Run(folder.Path);
+        Assert.Equal(count, hls.Samples);
+        Assert.Equal(0, hls.Mismatches);
+        Assert.True(vectors.Outputs.Distinct().Count() > 20);
+    }
+
+    /// <summary>Whether some channel of a [channels, pixels] tensor has pixels in different formats.</summary>
+    private static bool PixelsDiffer(ElementFormats f, int channels, int pixels)
+    {
+        Assert.Equal(channels * pixels, f.Count);
+        for (int c = 0; c < channels; c++)
+            for (int p = 1; p < pixels; p++)
+            {
+                int a = c * pixels, b = a + p;
+                if (f.Shifts[a] != f.Shifts[b] || f.Widths[a] != f.Widths[b] || f.Signed[a] != f.Signed[b] || f.Aligns[a] != f.Aligns[b]) return true;
+            }
+        return false;
     }
 
     [SkippableTheory]
