@@ -20,7 +20,15 @@ public static class SynthCommand
         {
             Description = "Compare the statistics of the last synthesis (synth-FAMILY/stat.json) with the current prediction instead of running yosys again",
         };
-        var command = new Command("synth", "Synthesize a generated design with yosys and compare with the cost model") { design, family, json, reuse };
+        var modules = new Option<string?>("--modules")
+        {
+            Description = "Unrolled designs: synthesize only these modules (comma-separated, e.g. mixq_s0_conv,mixq_s2_conv), each on its own",
+        };
+        var jobs = new Option<int?>("--jobs")
+        {
+            Description = "Unrolled designs: synthesize module by module with up to N yosys processes at once (same counts as a whole-design run)",
+        };
+        var command = new Command("synth", "Synthesize a generated design with yosys and compare with the cost model") { design, family, json, reuse, modules, jobs };
         command.SetAction(parse =>
         {
             string dir = parse.GetRequiredValue(design);
@@ -28,10 +36,17 @@ public static class SynthCommand
             if (!DesignSynthesis.Families.Contains(fam)) throw new MixQException($"--family must be xc7 or xcup, got '{parse.GetValue(family)}'");
             var manifest = DesignManifest.Read(dir);
             var prediction = CostPrediction.Read(dir);
-            var (report, elapsed) = parse.GetValue(reuse) ? DesignSynthesis.Reuse(dir, fam) : DesignSynthesis.Run(dir, fam);
+            string[]? only = parse.GetValue(modules) is { } list
+                ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
+            int? jobCount = parse.GetValue(jobs);
+            bool perModule = only is not null || jobCount is not null;
+            if (perModule && parse.GetValue(reuse)) throw new MixQException("--reuse compares a whole-design synthesis; it cannot be combined with --modules or --jobs");
+            var (report, elapsed) = parse.GetValue(reuse) ? DesignSynthesis.Reuse(dir, fam)
+                : perModule ? DesignSynthesis.RunModules(dir, fam, only, jobCount ?? 1)
+                : DesignSynthesis.Run(dir, fam);
             CostPrediction.FamilyPrediction? familyPrediction = null;
             prediction?.Families.TryGetValue(fam, out familyPrediction);
-            var comparison = SynthesisComparison.Build(manifest, report, familyPrediction);
+            var comparison = SynthesisComparison.Build(manifest, report, familyPrediction, only);
             Print(ReportConsole.Create(), manifest, fam, familyPrediction, comparison, elapsed);
             if (parse.GetValue(json)) JsonLine.Write(ToJson(manifest, fam, familyPrediction, comparison, elapsed));
             return 0;
@@ -42,7 +57,7 @@ public static class SynthCommand
     private static void Print(IAnsiConsole console, DesignManifest m, string family, CostPrediction.FamilyPrediction? p,
         SynthesisComparison c, TimeSpan elapsed)
     {
-        console.WriteLine($"{m.Model} ({m.Method}), {m.Architecture} design, yosys synth_xilinx -family {family} ({elapsed.TotalSeconds:F0} s)" +
+        console.WriteLine($"{m.Model} ({m.Method}), {m.Architecture} design, yosys synth_xilinx -family {family} ({elapsed.TotalSeconds:F0} s, {c.Rows.Count} of {m.Modules.Count} modules)" +
                           (p is null ? "; no cost-model prediction in the design folder" : $"; prediction for {p.Device}"));
         var table = new Table().AddColumn("module").AddColumn("layers");
         foreach (string h in new[] { "LUT", "FF", "DSP", "BRAM36", "CARRY", "pred LUT", "pred FF", "pred DSP", "pred BRAM36", "LUT error" })
@@ -90,6 +105,8 @@ public static class SynthCommand
             ["layers"] = new JsonArray(c.Rows.Select(r => (JsonNode)Row(r)).ToArray()),
             ["total"] = Row(c.Total),
             ["prediction_comparable"] = c.Comparable,
+            ["modules_synthesized"] = c.Rows.Count,
+            ["modules"] = m.Modules.Count,
         };
     }
 }

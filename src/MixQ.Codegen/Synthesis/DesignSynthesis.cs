@@ -7,7 +7,8 @@ namespace MixQ.Codegen.Synthesis;
 /// <summary>
 /// Runs yosys `synth_xilinx` on a generated design (hierarchy kept, so every layer module is counted on its own)
 /// and reads the statistics. Files go to DIR/synth-FAMILY/: synth.ys (the script, runnable by hand with
-/// `yosys -s synth.ys`), yosys.log and stat.json.
+/// `yosys -s synth.ys`), yosys.log and stat.json. Unrolled designs can also be synthesized module by module
+/// (<see cref="RunModules"/>): in parallel, or only the layers of interest of a design too large to synthesize whole.
 /// </summary>
 public static class DesignSynthesis
 {
@@ -77,5 +78,64 @@ public static class DesignSynthesis
         }
         RecordInputs(designFolder, family);
         return (SynthesisReport.Parse(File.ReadAllText(stat), stat), result.Elapsed);
+    }
+
+    /// <summary>
+    /// Synthesizes modules of an unrolled design one by one, each as its own top (`synth_xilinx -top MODULE`), up to
+    /// <paramref name="jobs"/> yosys processes at once; files in DIR/synth-FAMILY/modules/MODULE/. The counts equal the
+    /// module's counts in a whole-design run, which keeps the hierarchy and so optimizes nothing across modules (tested);
+    /// the unrolled top only wires the stages together. <paramref name="modules"/> null means every stage module.
+    /// </summary>
+    public static (SynthesisReport Report, TimeSpan Elapsed) RunModules(string designFolder, string family, IReadOnlyList<string>? modules, int jobs, TimeSpan? timeout = null)
+    {
+        if (!Families.Contains(family)) throw new MixQException($"unknown family '{family}' (expected one of: {string.Join(", ", Families)})");
+        if (jobs < 1) throw new MixQException($"--jobs must be at least 1, got {jobs}");
+        var manifest = DesignManifest.Read(designFolder);
+        if (manifest.Architecture != "unrolled")
+            throw new MixQException($"per-module synthesis is for unrolled designs; {designFolder} is a {manifest.Architecture} design, whose controller lives in its top module (synthesize it whole)");
+        var known = manifest.Modules.Select(m => m.Module).ToArray();
+        var selected = modules ?? known;
+        if (selected.Count == 0) throw new MixQException("no module to synthesize");
+        foreach (string m in selected)
+            if (!known.Contains(m)) throw new MixQException($"'{m}' is not a module of {designFolder} (modules: {string.Join(", ", known)})");
+        if (selected.Distinct().Count() != selected.Count) throw new MixQException("a module is listed twice");
+        Inputs(designFolder, manifest);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var counts = new Dictionary<string, (ResourceCount Count, IReadOnlyDictionary<string, long> Cells)>();
+        var failures = new List<string>();
+        Parallel.ForEach(selected, new ParallelOptions { MaxDegreeOfParallelism = jobs }, module =>
+        {
+            string folder = Path.Combine(designFolder, $"synth-{family}", "modules", module);
+            Directory.CreateDirectory(folder);
+            string script = string.Concat(manifest.VerilogFiles.Select(f => $"read_verilog ../../../{f}\n"))
+                + $"synth_xilinx -family {family} -top {module} -noiopad\n"
+                + "tee -q -o stat.json stat -json\n";
+            AtomicFile.WriteAllText(Path.Combine(folder, "synth.ys"), script);
+            string stat = Path.Combine(folder, "stat.json");
+            if (File.Exists(stat)) File.Delete(stat);
+            var result = ExternalTool.Run("yosys", ["-q", "-l", "yosys.log", "-s", "synth.ys"], folder, timeout ?? TimeSpan.FromHours(4));
+            lock (counts)
+            {
+                if (!result.Succeeded || !File.Exists(stat))
+                {
+                    string last = (result.StandardError + result.StandardOutput).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "no message";
+                    failures.Add($"{module} (see {Path.Combine(folder, "yosys.log")}): {last.Trim()}");
+                    return;
+                }
+                var report = SynthesisReport.Parse(File.ReadAllText(stat), stat);
+                counts[module] = (report.Total, report.TotalCells);
+            }
+        });
+        if (failures.Count > 0) throw new MixQException($"yosys failed on {designFolder}: {string.Join("; ", failures.Order(StringComparer.Ordinal))}");
+        var perModule = new SortedDictionary<string, ResourceCount>(StringComparer.Ordinal);
+        var cells = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var total = default(ResourceCount);
+        foreach (string m in selected)
+        {
+            perModule[m] = counts[m].Count;
+            total += counts[m].Count;
+            foreach (var (t, n) in counts[m].Cells) cells[t] = cells.GetValueOrDefault(t) + n;
+        }
+        return (new SynthesisReport(perModule, total, cells), clock.Elapsed);
     }
 }

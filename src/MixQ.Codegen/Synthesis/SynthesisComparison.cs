@@ -26,11 +26,17 @@ public sealed record SynthesisComparison(IReadOnlyList<SynthesisComparison.Row> 
     private static bool Prices(CostPrediction.FamilyPrediction p, DesignManifest m) =>
         p.Architecture == m.Architecture && (p.Basis == CostPrediction.GeneratedDesignBasis || m.Architecture == "unrolled");
 
-    public static SynthesisComparison Build(DesignManifest manifest, SynthesisReport report, CostPrediction.FamilyPrediction? prediction)
+    /// <param name="only">
+    /// The modules synthesized when only some were (per-module synthesis of part of a design): the rows are those
+    /// modules and the total is their sum, predicted and synthesized alike.
+    /// </param>
+    public static SynthesisComparison Build(DesignManifest manifest, SynthesisReport report, CostPrediction.FamilyPrediction? prediction,
+        IReadOnlyCollection<string>? only = null)
     {
         var rows = new List<Row>();
         foreach (var module in manifest.Modules)
         {
+            if (only is not null && !only.Contains(module.Module)) continue;
             var synthesized = report.Modules.TryGetValue(module.Module, out var r) ? r : default;
             CostPrediction.LayerPrediction? predicted = null;
             if (prediction is not null && Prices(prediction, manifest))
@@ -45,6 +51,13 @@ public sealed record SynthesisComparison(IReadOnlyList<SynthesisComparison.Row> 
         }
         // The top's own cells (glue, the GEMM engine's shared logic) are the rest of the total.
         bool comparable = prediction is null || Prices(prediction, manifest);
+        if (only is not null && only.Count < manifest.Modules.Count)
+        {
+            var predicted = prediction is null || rows.Any(r => r.Predicted is null) ? null
+                : new CostPrediction.LayerPrediction("listed modules", rows.Sum(r => r.Predicted!.Luts), rows.Sum(r => r.Predicted!.FlipFlops),
+                    rows.Sum(r => r.Predicted!.Dsps), rows.Sum(r => r.Predicted!.Bram36), rows.Sum(r => r.Predicted!.Cycles));
+            return new SynthesisComparison(rows, new Row($"{rows.Count} of {manifest.Modules.Count} modules (total)", "listed", report.Total, predicted, comparable));
+        }
         return new SynthesisComparison(rows, new Row(manifest.Top + " (total)", "all", report.Total, prediction?.Total, comparable));
     }
 }

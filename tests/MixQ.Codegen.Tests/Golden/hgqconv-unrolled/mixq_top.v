@@ -14,9 +14,9 @@ module mixq_s0_conv (
   input  wire out_ready,
   output wire [62:0] out_data
 );
-  reg v1, v2, v3;
-  wire en = !v3 || out_ready;
-  assign out_valid = v3;
+  reg v1, v2, v3, v4, v5, v6;
+  wire en = !v6 || out_ready;
+  assign out_valid = v6;
   reg [3:0] row;
   reg [3:0] col;
   reg [275:0] lb;
@@ -47,53 +47,95 @@ module mixq_s0_conv (
   wire [11:0] t_6 = lb[24 +: 12];
   wire [11:0] t_7 = lb[12 +: 12];
   wire [11:0] t_8 = lb[0 +: 12];
-  wire signed [21:0] xa_0 = $signed({{10{t_0[11]}}, t_0});
-  wire signed [21:0] xa_1 = $signed({{10{t_1[11]}}, t_1});
-  wire signed [21:0] xa_2 = $signed({{10{t_2[11]}}, t_2});
-  wire signed [21:0] xa_3 = $signed({{10{t_3[11]}}, t_3});
-  wire signed [21:0] xa_4 = $signed({{10{t_4[11]}}, t_4});
-  wire signed [21:0] xa_5 = $signed({{10{t_5[11]}}, t_5});
-  wire signed [21:0] xa_6 = $signed({{10{t_6[11]}}, t_6});
-  wire signed [21:0] xa_7 = $signed({{10{t_7[11]}}, t_7});
-  wire signed [21:0] xa_8 = $signed({{10{t_8[11]}}, t_8});
+  wire signed [11:0] xs_0 = $signed(t_0);
+  wire signed [11:0] xs_1 = $signed(t_1);
+  wire signed [11:0] xs_2 = $signed(t_2);
+  wire signed [11:0] xs_3 = $signed(t_3);
+  wire signed [11:0] xs_4 = $signed(t_4);
+  wire signed [11:0] xs_5 = $signed(t_5);
+  wire signed [11:0] xs_6 = $signed(t_6);
+  wire signed [11:0] xs_7 = $signed(t_7);
+  wire signed [11:0] xs_8 = $signed(t_8);
   always @(posedge clk) begin
     if (rst) begin
-      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0;
+      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0; v4 <= 1'b0; v5 <= 1'b0; v6 <= 1'b0;
     end else if (en) begin
-      v1 <= wv; v2 <= v1; v3 <= v2;
+      v1 <= wv; v2 <= v1; v3 <= v2; v4 <= v3; v5 <= v4; v6 <= v5;
     end
   end
+  reg signed [14:0] a0_8;
+  reg signed [14:0] a0_9;
+  reg signed [14:0] a0_10;
+  reg signed [12:0] a0_11;
+  reg signed [16:0] a0_12;
+  reg signed [16:0] a0_13;
+  reg signed [19:0] a0_14;
   reg signed [21:0] acc_0;
   reg signed [54:0] prod_0;
   reg [20:0] out_0;
+  reg signed [15:0] a1_14;
+  reg signed [12:0] a1_15;
+  reg signed [13:0] a1_16;
+  reg signed [14:0] a1_17;
+  reg signed [12:0] a1_18;
+  reg signed [12:0] a1_19;
+  reg signed [12:0] a1_20;
+  reg signed [16:0] a1_21;
+  reg signed [15:0] a1_22;
+  reg signed [13:0] a1_23;
+  reg signed [12:0] a1_24;
+  reg signed [18:0] a1_25;
+  reg signed [14:0] a1_26;
   reg signed [21:0] acc_1;
   reg signed [54:0] prod_1;
   reg [20:0] out_1;
+  reg signed [12:0] a2_6;
+  reg signed [13:0] a2_7;
+  reg signed [12:0] a2_8;
+  reg signed [15:0] a2_9;
+  reg signed [12:0] a2_10;
+  reg signed [17:0] a2_11;
   reg signed [21:0] acc_2;
   reg signed [54:0] prod_2;
   reg [20:0] out_2;
-  always @(posedge clk) if (en && (wv)) begin
-    acc_0 <= 22'sd11110
-      - ((xa_0 + xa_2) <<< 1)
-      + ((xa_2 - xa_5) <<< 3)
-      - (xa_5 <<< 5)
-      + ((xa_1 - xa_6) <<< 6)
-      ;
-    acc_1 <= 22'sd19139
-      + xa_7
-      + ((xa_7 - xa_2) <<< 2)
-      - (xa_8 <<< 3)
-      - ((xa_2 + xa_5) <<< 4)
-      + ((xa_0 + xa_5 - xa_2 - xa_3 - xa_4 - xa_7 - xa_8) <<< 6)
-      ;
-    acc_2 <= -22'sd400
-      - xa_7
-      - (xa_7 <<< 2)
-      - (xa_2 <<< 3)
-      + ((xa_5 - xa_8) <<< 4)
-      ;
+  always @(posedge clk) if (en && wv) begin
+    a0_8 <= 15'sd11110 - (xs_0 <<< 1);
+    a0_9 <= (xs_2 <<< 2) - xs_2;
+    a0_10 <= xs_5 + (xs_5 <<< 2);
+    a0_11 <= xs_1 - xs_6;
+    a1_14 <= 16'sd19139 + xs_7;
+    a1_15 <= xs_7 - xs_2;
+    a1_16 <= xs_8 + (xs_2 <<< 1);
+    a1_17 <= (xs_0 <<< 2) - xs_5;
+    a1_18 <= xs_2 + xs_3;
+    a1_19 <= xs_5 - xs_4;
+    a1_20 <= xs_7 + xs_8;
+    a2_6 <= 10'sd400 + xs_7;
+    a2_7 <= xs_7 + (xs_2 <<< 1);
+    a2_8 <= xs_5 - xs_8;
   end
   always @(posedge clk) if (en && v1) begin
+    a0_12 <= a0_8 + (a0_9 <<< 1);
+    a0_13 <= (a0_11 <<< 3) - a0_10;
+    a1_21 <= a1_14 + (a1_15 <<< 2);
+    a1_22 <= (a1_17 <<< 1) - a1_16;
+    a1_23 <= a1_19 - a1_18;
+    a1_24 <= a1_20;
+    a2_9 <= a2_6 + (a2_7 <<< 2);
+    a2_10 <= a2_8;
+  end
+  always @(posedge clk) if (en && v2) begin
+    a0_14 <= a0_12 + (a0_13 <<< 3);
+    a1_25 <= a1_21 + (a1_22 <<< 3);
+    a1_26 <= a1_23 - a1_24;
+    a2_11 <= (a2_10 <<< 4) - a2_9;
+  end
+  always @(posedge clk) if (en && v3) begin
+    acc_0 <= a0_14;
+    acc_1 <= a1_25 + (a1_26 <<< 6);
+    acc_2 <= a2_11;
+  end
+  always @(posedge clk) if (en && v4) begin
     prod_0 <= acc_0 * 32'sd1;
     prod_1 <= acc_1 * 32'sd1;
     prod_2 <= acc_2 * 32'sd1;
@@ -104,7 +146,7 @@ module mixq_s0_conv (
   wire signed [54:0] rnd_1 = pe_1;
   wire signed [54:0] pe_2 = prod_2;
   wire signed [54:0] rnd_2 = pe_2;
-  always @(posedge clk) if (en && v2) begin
+  always @(posedge clk) if (en && v5) begin
     out_0 <= (rnd_0 < 55'sd0) ? 64'sd0 : rnd_0[20:0];
     out_1 <= (rnd_1 < 55'sd0) ? 64'sd0 : rnd_1[20:0];
     out_2 <= (rnd_2 < 55'sd0) ? 64'sd0 : rnd_2[20:0];
@@ -285,9 +327,9 @@ module mixq_s3_conv (
   input  wire out_ready,
   output wire [83:0] out_data
 );
-  reg v1, v2, v3;
-  wire en = !v3 || out_ready;
-  assign out_valid = v3;
+  reg v1, v2, v3, v4, v5, v6, v7;
+  wire en = !v7 || out_ready;
+  assign out_valid = v7;
   reg [2:0] row;
   reg [2:0] col;
   reg [494:0] lb;
@@ -336,85 +378,225 @@ module mixq_s3_conv (
   wire [10:0] t_24 = lb[88 +: 11];
   wire [10:0] t_25 = lb[55 +: 11];
   wire [10:0] t_26 = lb[22 +: 11];
-  wire signed [21:0] xa_0 = $signed({11'd0, t_0});
-  wire signed [21:0] xa_1 = $signed({11'd0, t_1});
-  wire signed [21:0] xa_2 = $signed({11'd0, t_2});
-  wire signed [21:0] xa_3 = $signed({11'd0, t_3});
-  wire signed [21:0] xa_4 = $signed({11'd0, t_4});
-  wire signed [21:0] xa_5 = $signed({11'd0, t_5});
-  wire signed [21:0] xa_6 = $signed({11'd0, t_6});
-  wire signed [21:0] xa_8 = $signed({11'd0, t_8});
-  wire signed [21:0] xa_9 = $signed({11'd0, t_9});
-  wire signed [21:0] xa_10 = $signed({11'd0, t_10});
-  wire signed [21:0] xa_11 = $signed({11'd0, t_11});
-  wire signed [21:0] xa_12 = $signed({11'd0, t_12});
-  wire signed [21:0] xa_13 = $signed({11'd0, t_13});
-  wire signed [21:0] xa_14 = $signed({11'd0, t_14});
-  wire signed [21:0] xa_15 = $signed({11'd0, t_15});
-  wire signed [21:0] xa_16 = $signed({11'd0, t_16});
-  wire signed [21:0] xa_17 = $signed({11'd0, t_17});
-  wire signed [21:0] xa_19 = $signed({11'd0, t_19});
-  wire signed [21:0] xa_20 = $signed({11'd0, t_20});
-  wire signed [21:0] xa_21 = $signed({11'd0, t_21});
-  wire signed [21:0] xa_22 = $signed({11'd0, t_22});
-  wire signed [21:0] xa_23 = $signed({11'd0, t_23});
-  wire signed [21:0] xa_24 = $signed({11'd0, t_24});
-  wire signed [21:0] xa_25 = $signed({11'd0, t_25});
-  wire signed [21:0] xa_26 = $signed({11'd0, t_26});
+  wire signed [11:0] xs_0 = $signed({1'd0, t_0});
+  wire signed [11:0] xs_1 = $signed({1'd0, t_1});
+  wire signed [11:0] xs_2 = $signed({1'd0, t_2});
+  wire signed [11:0] xs_3 = $signed({1'd0, t_3});
+  wire signed [11:0] xs_4 = $signed({1'd0, t_4});
+  wire signed [11:0] xs_5 = $signed({1'd0, t_5});
+  wire signed [11:0] xs_6 = $signed({1'd0, t_6});
+  wire signed [11:0] xs_8 = $signed({1'd0, t_8});
+  wire signed [11:0] xs_9 = $signed({1'd0, t_9});
+  wire signed [11:0] xs_10 = $signed({1'd0, t_10});
+  wire signed [11:0] xs_11 = $signed({1'd0, t_11});
+  wire signed [11:0] xs_12 = $signed({1'd0, t_12});
+  wire signed [11:0] xs_13 = $signed({1'd0, t_13});
+  wire signed [11:0] xs_14 = $signed({1'd0, t_14});
+  wire signed [11:0] xs_15 = $signed({1'd0, t_15});
+  wire signed [11:0] xs_16 = $signed({1'd0, t_16});
+  wire signed [11:0] xs_17 = $signed({1'd0, t_17});
+  wire signed [11:0] xs_19 = $signed({1'd0, t_19});
+  wire signed [11:0] xs_20 = $signed({1'd0, t_20});
+  wire signed [11:0] xs_21 = $signed({1'd0, t_21});
+  wire signed [11:0] xs_22 = $signed({1'd0, t_22});
+  wire signed [11:0] xs_23 = $signed({1'd0, t_23});
+  wire signed [11:0] xs_24 = $signed({1'd0, t_24});
+  wire signed [11:0] xs_25 = $signed({1'd0, t_25});
+  wire signed [11:0] xs_26 = $signed({1'd0, t_26});
   always @(posedge clk) begin
     if (rst) begin
-      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0;
+      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0; v4 <= 1'b0; v5 <= 1'b0; v6 <= 1'b0; v7 <= 1'b0;
     end else if (en) begin
-      v1 <= wv; v2 <= v1; v3 <= v2;
+      v1 <= wv; v2 <= v1; v3 <= v2; v4 <= v3; v5 <= v4; v6 <= v5; v7 <= v6;
     end
   end
+  reg signed [11:0] a0_29;
+  reg signed [11:0] a0_30;
+  reg signed [11:0] a0_31;
+  reg signed [12:0] a0_32;
+  reg signed [11:0] a0_33;
+  reg signed [11:0] a0_34;
+  reg signed [11:0] a0_35;
+  reg signed [11:0] a0_36;
+  reg signed [13:0] a0_37;
+  reg signed [11:0] a0_38;
+  reg signed [12:0] a0_39;
+  reg signed [12:0] a0_40;
+  reg signed [12:0] a0_41;
+  reg signed [12:0] a0_42;
+  reg signed [11:0] a0_43;
+  reg signed [14:0] a0_44;
+  reg signed [13:0] a0_45;
+  reg signed [12:0] a0_46;
+  reg signed [12:0] a0_47;
+  reg signed [14:0] a0_48;
+  reg signed [12:0] a0_49;
+  reg signed [12:0] a0_50;
+  reg signed [11:0] a0_51;
+  reg signed [16:0] a0_52;
+  reg signed [13:0] a0_53;
+  reg signed [15:0] a0_54;
+  reg signed [13:0] a0_55;
+  reg signed [18:0] a0_56;
+  reg signed [16:0] a0_57;
   reg signed [21:0] acc_0;
   reg signed [54:0] prod_0;
   reg [20:0] out_0;
+  reg signed [13:0] a1_14;
+  reg signed [12:0] a1_15;
+  reg signed [13:0] a1_16;
+  reg signed [12:0] a1_17;
+  reg signed [12:0] a1_18;
+  reg signed [11:0] a1_19;
+  reg signed [11:0] a1_20;
+  reg signed [15:0] a1_21;
+  reg signed [14:0] a1_22;
+  reg signed [13:0] a1_23;
+  reg signed [11:0] a1_24;
+  reg signed [17:0] a1_25;
+  reg signed [14:0] a1_26;
+  reg signed [19:0] a1_27;
   reg signed [21:0] acc_1;
   reg signed [54:0] prod_1;
   reg [20:0] out_1;
+  reg signed [12:0] a2_21;
+  reg signed [13:0] a2_22;
+  reg signed [12:0] a2_23;
+  reg signed [11:0] a2_24;
+  reg signed [12:0] a2_25;
+  reg signed [12:0] a2_26;
+  reg signed [11:0] a2_27;
+  reg signed [11:0] a2_28;
+  reg signed [12:0] a2_29;
+  reg signed [11:0] a2_30;
+  reg signed [11:0] a2_31;
+  reg signed [14:0] a2_32;
+  reg signed [13:0] a2_33;
+  reg signed [14:0] a2_34;
+  reg signed [12:0] a2_35;
+  reg signed [13:0] a2_36;
+  reg signed [11:0] a2_37;
+  reg signed [16:0] a2_38;
+  reg signed [15:0] a2_39;
+  reg signed [14:0] a2_40;
+  reg signed [19:0] a2_41;
+  reg signed [14:0] a2_42;
   reg signed [21:0] acc_2;
   reg signed [54:0] prod_2;
   reg [20:0] out_2;
+  reg signed [14:0] a3_16;
+  reg signed [13:0] a3_17;
+  reg signed [13:0] a3_18;
+  reg signed [13:0] a3_19;
+  reg signed [11:0] a3_20;
+  reg signed [12:0] a3_21;
+  reg signed [11:0] a3_22;
+  reg signed [12:0] a3_23;
+  reg signed [14:0] a3_24;
+  reg signed [14:0] a3_25;
+  reg signed [14:0] a3_26;
+  reg signed [13:0] a3_27;
+  reg signed [16:0] a3_28;
+  reg signed [16:0] a3_29;
+  reg signed [19:0] a3_30;
   reg signed [21:0] acc_3;
   reg signed [54:0] prod_3;
   reg [20:0] out_3;
-  always @(posedge clk) if (en && (wv)) begin
-    acc_0 <= 22'sd1960
-      - xa_12
-      + ((xa_26 - xa_25) <<< 2)
-      + ((xa_5 + xa_12 - xa_0) <<< 3)
-      + ((xa_10 + xa_15 + xa_21 + xa_24 + xa_26 - xa_1 - xa_2 - xa_17 - xa_22 - xa_25) <<< 4)
-      + ((xa_0 + xa_3 + xa_14 + xa_16 - xa_5 - xa_11 - xa_13) <<< 5)
-      + ((xa_2 + xa_17 - xa_21 - xa_24 - xa_26) <<< 6)
-      ;
-    acc_1 <= -22'sd3895
-      - xa_10
-      - ((xa_8 + xa_25) <<< 2)
-      - (xa_4 <<< 3)
-      - ((xa_8 + xa_25) <<< 4)
-      + ((xa_1 + xa_15 - xa_2 - xa_10 - xa_24) <<< 5)
-      + ((xa_8 - xa_9) <<< 6)
-      ;
-    acc_2 <= 22'sd1607
-      + ((xa_8 - xa_2) <<< 1)
-      + ((xa_5 + xa_11) <<< 2)
-      + ((xa_15 - xa_2 - xa_8) <<< 3)
-      + (xa_17 <<< 4)
-      + ((xa_8 + xa_13 + xa_15 + xa_25 - xa_2 - xa_5 - xa_6 - xa_11 - xa_14) <<< 5)
-      + ((xa_19 + xa_23 - xa_9) <<< 6)
-      ;
-    acc_3 <= -22'sd10473
-      + (xa_1 + xa_24)
-      + ((xa_9 + xa_23) <<< 1)
-      + ((xa_1 - xa_20) <<< 2)
-      + ((xa_23 - xa_5 - xa_24) <<< 3)
-      - (xa_11 <<< 4)
-      + ((xa_4 + xa_9 + xa_20 + xa_24 - xa_5) <<< 5)
-      ;
+  always @(posedge clk) if (en && wv) begin
+    a0_29 <= 12'sd1960 - xs_12;
+    a0_30 <= xs_26 - xs_25;
+    a0_31 <= xs_5 - xs_0;
+    a0_32 <= xs_12 - (xs_1 <<< 1);
+    a0_33 <= xs_10 - xs_2;
+    a0_34 <= xs_15 - xs_17;
+    a0_35 <= xs_21 - xs_22;
+    a0_36 <= xs_24 - xs_25;
+    a0_37 <= xs_26 + (xs_0 <<< 1);
+    a0_38 <= xs_3 - xs_5;
+    a0_39 <= xs_11 + xs_13;
+    a0_40 <= xs_14 + xs_16;
+    a0_41 <= xs_2 + xs_17;
+    a0_42 <= xs_21 + xs_24;
+    a0_43 <= xs_26;
+    a1_14 <= 13'sd3895 + xs_10;
+    a1_15 <= xs_8 + xs_25;
+    a1_16 <= xs_4 + (xs_8 <<< 1);
+    a1_17 <= (xs_1 <<< 1) - xs_25;
+    a1_18 <= xs_2 + xs_10;
+    a1_19 <= xs_15 - xs_24;
+    a1_20 <= xs_8 - xs_9;
+    a2_21 <= 12'sd1607 - (xs_2 <<< 1);
+    a2_22 <= xs_8 + (xs_5 <<< 1);
+    a2_23 <= xs_11 - (xs_2 <<< 1);
+    a2_24 <= xs_15 - xs_8;
+    a2_25 <= xs_17 - (xs_2 <<< 1);
+    a2_26 <= xs_5 + xs_6;
+    a2_27 <= xs_8 - xs_11;
+    a2_28 <= xs_13 - xs_14;
+    a2_29 <= xs_15 + xs_25;
+    a2_30 <= xs_19 - xs_9;
+    a2_31 <= xs_23;
+    a3_16 <= xs_1 - 15'sd10473;
+    a3_17 <= xs_24 + (xs_9 <<< 1);
+    a3_18 <= xs_23 + (xs_1 <<< 1);
+    a3_19 <= xs_20 + (xs_5 <<< 1);
+    a3_20 <= xs_23 - xs_24;
+    a3_21 <= (xs_4 <<< 1) - xs_11;
+    a3_22 <= xs_9 - xs_5;
+    a3_23 <= xs_20 + xs_24;
   end
   always @(posedge clk) if (en && v1) begin
+    a0_44 <= a0_29 + (a0_30 <<< 2);
+    a0_45 <= a0_31 + a0_32;
+    a0_46 <= a0_33 + a0_34;
+    a0_47 <= a0_35 + a0_36;
+    a0_48 <= a0_37 + (a0_38 <<< 1);
+    a0_49 <= a0_40 - a0_39;
+    a0_50 <= a0_41 - a0_42;
+    a0_51 <= a0_43;
+    a1_21 <= a1_14 + (a1_15 <<< 2);
+    a1_22 <= (a1_17 <<< 1) - a1_16;
+    a1_23 <= a1_19 - a1_18;
+    a1_24 <= a1_20;
+    a2_32 <= a2_21 + (a2_22 <<< 1);
+    a2_33 <= a2_23 + (a2_24 <<< 1);
+    a2_34 <= a2_25 - (a2_26 <<< 1);
+    a2_35 <= a2_27 + a2_28;
+    a2_36 <= a2_29 + (a2_30 <<< 1);
+    a2_37 <= a2_31;
+    a3_24 <= a3_16 + a3_17;
+    a3_25 <= a3_18 - (a3_19 <<< 1);
+    a3_26 <= a3_20 + (a3_21 <<< 1);
+    a3_27 <= a3_22 + a3_23;
+  end
+  always @(posedge clk) if (en && v2) begin
+    a0_52 <= a0_44 + (a0_45 <<< 3);
+    a0_53 <= a0_46 + a0_47;
+    a0_54 <= a0_48 + (a0_49 <<< 1);
+    a0_55 <= a0_50 - a0_51;
+    a1_25 <= (a1_22 <<< 3) - a1_21;
+    a1_26 <= a1_23 + (a1_24 <<< 1);
+    a2_38 <= a2_32 + (a2_33 <<< 2);
+    a2_39 <= a2_34 + (a2_35 <<< 1);
+    a2_40 <= a2_36 + (a2_37 <<< 1);
+    a3_28 <= a3_24 + (a3_25 <<< 1);
+    a3_29 <= a3_26 + (a3_27 <<< 2);
+  end
+  always @(posedge clk) if (en && v3) begin
+    a0_56 <= a0_52 + (a0_53 <<< 4);
+    a0_57 <= a0_54 + (a0_55 <<< 2);
+    a1_27 <= a1_25 + (a1_26 <<< 5);
+    a2_41 <= a2_38 + (a2_39 <<< 4);
+    a2_42 <= a2_40;
+    a3_30 <= a3_28 + (a3_29 <<< 3);
+  end
+  always @(posedge clk) if (en && v4) begin
+    acc_0 <= a0_56 + (a0_57 <<< 4);
+    acc_1 <= a1_27;
+    acc_2 <= a2_41 + (a2_42 <<< 5);
+    acc_3 <= a3_30;
+  end
+  always @(posedge clk) if (en && v5) begin
     prod_0 <= acc_0 * 32'sd1;
     prod_1 <= acc_1 * 32'sd1;
     prod_2 <= acc_2 * 32'sd1;
@@ -428,7 +610,7 @@ module mixq_s3_conv (
   wire signed [54:0] rnd_2 = pe_2;
   wire signed [54:0] pe_3 = prod_3;
   wire signed [54:0] rnd_3 = pe_3;
-  always @(posedge clk) if (en && v2) begin
+  always @(posedge clk) if (en && v6) begin
     out_0 <= (rnd_0 < 55'sd0) ? 64'sd0 : rnd_0[20:0];
     out_1 <= (rnd_1 < 55'sd0) ? 64'sd0 : rnd_1[20:0];
     out_2 <= (rnd_2 < 55'sd0) ? 64'sd0 : rnd_2[20:0];
@@ -594,9 +776,9 @@ module mixq_s6_dense (
   input  wire out_ready,
   output wire [109:0] out_data
 );
-  reg v1, v2, v3;
-  wire en = !v3 || out_ready;
-  assign out_valid = v3;
+  reg v1, v2, v3, v4, v5, v6, v7;
+  wire en = !v7 || out_ready;
+  assign out_valid = v7;
   assign in_ready = en;
   wire [10:0] t_0 = in_data[0 +: 11];
   wire [10:0] t_1 = in_data[11 +: 11];
@@ -614,85 +796,210 @@ module mixq_s6_dense (
   wire [10:0] t_13 = in_data[143 +: 11];
   wire [10:0] t_14 = in_data[154 +: 11];
   wire [10:0] t_15 = in_data[165 +: 11];
-  wire signed [20:0] xa_0 = $signed({10'd0, t_0});
-  wire signed [20:0] xa_1 = $signed({10'd0, t_1});
-  wire signed [20:0] xa_2 = $signed({10'd0, t_2});
-  wire signed [20:0] xa_3 = $signed({10'd0, t_3});
-  wire signed [20:0] xa_4 = $signed({10'd0, t_4});
-  wire signed [20:0] xa_5 = $signed({10'd0, t_5});
-  wire signed [20:0] xa_6 = $signed({10'd0, t_6});
-  wire signed [20:0] xa_7 = $signed({10'd0, t_7});
-  wire signed [20:0] xa_8 = $signed({10'd0, t_8});
-  wire signed [20:0] xa_9 = $signed({10'd0, t_9});
-  wire signed [20:0] xa_10 = $signed({10'd0, t_10});
-  wire signed [20:0] xa_11 = $signed({10'd0, t_11});
-  wire signed [20:0] xa_12 = $signed({10'd0, t_12});
-  wire signed [20:0] xa_13 = $signed({10'd0, t_13});
-  wire signed [20:0] xa_14 = $signed({10'd0, t_14});
-  wire signed [20:0] xa_15 = $signed({10'd0, t_15});
+  wire signed [11:0] xs_0 = $signed({1'd0, t_0});
+  wire signed [11:0] xs_1 = $signed({1'd0, t_1});
+  wire signed [11:0] xs_2 = $signed({1'd0, t_2});
+  wire signed [11:0] xs_3 = $signed({1'd0, t_3});
+  wire signed [11:0] xs_4 = $signed({1'd0, t_4});
+  wire signed [11:0] xs_5 = $signed({1'd0, t_5});
+  wire signed [11:0] xs_6 = $signed({1'd0, t_6});
+  wire signed [11:0] xs_7 = $signed({1'd0, t_7});
+  wire signed [11:0] xs_8 = $signed({1'd0, t_8});
+  wire signed [11:0] xs_9 = $signed({1'd0, t_9});
+  wire signed [11:0] xs_10 = $signed({1'd0, t_10});
+  wire signed [11:0] xs_11 = $signed({1'd0, t_11});
+  wire signed [11:0] xs_12 = $signed({1'd0, t_12});
+  wire signed [11:0] xs_13 = $signed({1'd0, t_13});
+  wire signed [11:0] xs_14 = $signed({1'd0, t_14});
+  wire signed [11:0] xs_15 = $signed({1'd0, t_15});
   always @(posedge clk) begin
     if (rst) begin
-      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0;
+      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0; v4 <= 1'b0; v5 <= 1'b0; v6 <= 1'b0; v7 <= 1'b0;
     end else if (en) begin
-      v1 <= in_valid; v2 <= v1; v3 <= v2;
+      v1 <= in_valid; v2 <= v1; v3 <= v2; v4 <= v3; v5 <= v4; v6 <= v5; v7 <= v6;
     end
   end
+  reg signed [14:0] a0_16;
+  reg signed [11:0] a0_17;
+  reg signed [12:0] a0_18;
+  reg signed [11:0] a0_19;
+  reg signed [12:0] a0_20;
+  reg signed [12:0] a0_21;
+  reg signed [13:0] a0_22;
+  reg signed [11:0] a0_23;
+  reg signed [14:0] a0_24;
+  reg signed [14:0] a0_25;
+  reg signed [13:0] a0_26;
+  reg signed [14:0] a0_27;
+  reg signed [17:0] a0_28;
+  reg signed [15:0] a0_29;
+  reg signed [20:0] a0_30;
   reg signed [20:0] acc_0;
   reg signed [53:0] prod_0;
   reg [21:0] out_0;
+  reg signed [12:0] a1_14;
+  reg signed [12:0] a1_15;
+  reg signed [12:0] a1_16;
+  reg signed [11:0] a1_17;
+  reg signed [12:0] a1_18;
+  reg signed [12:0] a1_19;
+  reg signed [11:0] a1_20;
+  reg signed [16:0] a1_21;
+  reg signed [13:0] a1_22;
+  reg signed [14:0] a1_23;
+  reg signed [11:0] a1_24;
+  reg signed [18:0] a1_25;
+  reg signed [14:0] a1_26;
+  reg signed [20:0] a1_27;
   reg signed [20:0] acc_1;
   reg signed [53:0] prod_1;
   reg [21:0] out_1;
+  reg signed [13:0] a2_16;
+  reg signed [11:0] a2_17;
+  reg signed [12:0] a2_18;
+  reg signed [11:0] a2_19;
+  reg signed [11:0] a2_20;
+  reg signed [13:0] a2_21;
+  reg signed [12:0] a2_22;
+  reg signed [11:0] a2_23;
+  reg signed [14:0] a2_24;
+  reg signed [13:0] a2_25;
+  reg signed [13:0] a2_26;
+  reg signed [13:0] a2_27;
+  reg signed [16:0] a2_28;
+  reg signed [15:0] a2_29;
+  reg signed [19:0] a2_30;
   reg signed [20:0] acc_2;
   reg signed [53:0] prod_2;
   reg [21:0] out_2;
+  reg signed [13:0] a3_12;
+  reg signed [14:0] a3_13;
+  reg signed [11:0] a3_14;
+  reg signed [12:0] a3_15;
+  reg signed [11:0] a3_16;
+  reg signed [12:0] a3_17;
+  reg signed [15:0] a3_18;
+  reg signed [13:0] a3_19;
+  reg signed [13:0] a3_20;
+  reg signed [17:0] a3_21;
+  reg signed [13:0] a3_22;
+  reg signed [18:0] a3_23;
   reg signed [20:0] acc_3;
   reg signed [53:0] prod_3;
   reg [21:0] out_3;
+  reg signed [14:0] a4_17;
+  reg signed [12:0] a4_18;
+  reg signed [13:0] a4_19;
+  reg signed [11:0] a4_20;
+  reg signed [11:0] a4_21;
+  reg signed [11:0] a4_22;
+  reg signed [12:0] a4_23;
+  reg signed [12:0] a4_24;
+  reg signed [11:0] a4_25;
+  reg signed [14:0] a4_26;
+  reg signed [14:0] a4_27;
+  reg signed [13:0] a4_28;
+  reg signed [12:0] a4_29;
+  reg signed [11:0] a4_30;
+  reg signed [17:0] a4_31;
+  reg signed [15:0] a4_32;
+  reg signed [11:0] a4_33;
+  reg signed [19:0] a4_34;
+  reg signed [11:0] a4_35;
   reg signed [20:0] acc_4;
   reg signed [53:0] prod_4;
   reg [21:0] out_4;
-  always @(posedge clk) if (en && (in_valid)) begin
-    acc_0 <= -21'sd8388
-      - xa_3
-      + ((xa_13 - xa_10) <<< 1)
-      - (xa_13 <<< 3)
-      + (xa_8 <<< 4)
-      + ((xa_3 - xa_5 - xa_6 - xa_7 - xa_9 - xa_10 - xa_13) <<< 5)
-      + ((xa_15 - xa_1 - xa_8) <<< 6)
-      ;
-    acc_1 <= -21'sd274
-      + (xa_5 <<< 1)
-      + (xa_0 <<< 3)
-      - ((xa_5 + xa_7 + xa_10) <<< 4)
-      + ((xa_8 - xa_3 - xa_9) <<< 5)
-      + ((xa_2 + xa_5 + xa_7 + xa_10 - xa_12) <<< 6)
-      ;
-    acc_2 <= 21'sd2774
-      + (xa_8 <<< 1)
-      + ((xa_1 - xa_6) <<< 2)
-      + ((xa_3 + xa_7 + xa_8 - xa_9) <<< 3)
-      + ((xa_5 + xa_14 - xa_4) <<< 4)
-      + ((xa_1 - xa_3) <<< 5)
-      + ((xa_4 + xa_9 - xa_14) <<< 6)
-      ;
-    acc_3 <= -21'sd5107
-      + xa_12
-      - (xa_5 <<< 1)
-      + ((xa_11 - xa_3 - xa_5 - xa_12 - xa_15) <<< 3)
-      + ((xa_8 + xa_10 - xa_6) <<< 4)
-      - (xa_7 <<< 5)
-      ;
-    acc_4 <= 21'sd14263
-      + xa_14
-      - ((xa_1 + xa_4) <<< 2)
-      - (xa_13 <<< 3)
-      + ((xa_5 + xa_10 - xa_2 - xa_9 - xa_14) <<< 4)
-      + ((xa_4 - xa_3) <<< 5)
-      + ((xa_1 + xa_2 + xa_13 - xa_5 - xa_6) <<< 6)
-      ;
+  always @(posedge clk) if (en && in_valid) begin
+    a0_16 <= 15'sd8388 + xs_3;
+    a0_17 <= xs_13 - xs_10;
+    a0_18 <= (xs_8 <<< 1) - xs_13;
+    a0_19 <= xs_3 - xs_5;
+    a0_20 <= xs_6 + xs_7;
+    a0_21 <= xs_9 + xs_10;
+    a0_22 <= xs_13 + (xs_1 <<< 1);
+    a0_23 <= xs_15 - xs_8;
+    a1_14 <= (xs_5 <<< 1) - 10'sd274;
+    a1_15 <= xs_0 - (xs_5 <<< 1);
+    a1_16 <= xs_7 + xs_10;
+    a1_17 <= xs_8 - xs_3;
+    a1_18 <= (xs_2 <<< 1) - xs_9;
+    a1_19 <= xs_5 + xs_7;
+    a1_20 <= xs_10 - xs_12;
+    a2_16 <= 13'sd2774 + (xs_8 <<< 1);
+    a2_17 <= xs_1 - xs_6;
+    a2_18 <= xs_3 + xs_7;
+    a2_19 <= xs_8 - xs_9;
+    a2_20 <= xs_5 - xs_4;
+    a2_21 <= xs_14 + (xs_1 <<< 1);
+    a2_22 <= (xs_4 <<< 1) - xs_3;
+    a2_23 <= xs_9 - xs_14;
+    a3_12 <= xs_12 - 14'sd5107;
+    a3_13 <= xs_5 + (xs_3 <<< 2);
+    a3_14 <= xs_11 - xs_5;
+    a3_15 <= xs_12 + xs_15;
+    a3_16 <= xs_8 - xs_6;
+    a3_17 <= xs_10 - (xs_7 <<< 1);
+    a4_17 <= 15'sd14263 + xs_14;
+    a4_18 <= xs_1 + xs_4;
+    a4_19 <= xs_13 + (xs_2 <<< 1);
+    a4_20 <= xs_5 - xs_9;
+    a4_21 <= xs_10 - xs_14;
+    a4_22 <= xs_4 - xs_3;
+    a4_23 <= xs_1 + xs_2;
+    a4_24 <= xs_5 + xs_6;
+    a4_25 <= xs_13;
   end
   always @(posedge clk) if (en && v1) begin
+    a0_24 <= (a0_17 <<< 1) - a0_16;
+    a0_25 <= a0_18 + (a0_19 <<< 2);
+    a0_26 <= a0_20 + a0_21;
+    a0_27 <= (a0_23 <<< 1) - a0_22;
+    a1_21 <= a1_14 + (a1_15 <<< 3);
+    a1_22 <= (a1_17 <<< 1) - a1_16;
+    a1_23 <= a1_18 + (a1_19 <<< 1);
+    a1_24 <= a1_20;
+    a2_24 <= a2_16 + (a2_17 <<< 2);
+    a2_25 <= a2_18 + a2_19;
+    a2_26 <= a2_20 + a2_21;
+    a2_27 <= a2_22 + (a2_23 <<< 1);
+    a3_18 <= a3_12 - (a3_13 <<< 1);
+    a3_19 <= a3_14 - a3_15;
+    a3_20 <= a3_16 + a3_17;
+    a4_26 <= a4_17 - (a4_18 <<< 2);
+    a4_27 <= (a4_20 <<< 1) - a4_19;
+    a4_28 <= a4_21 + (a4_22 <<< 1);
+    a4_29 <= a4_23 - a4_24;
+    a4_30 <= a4_25;
+  end
+  always @(posedge clk) if (en && v2) begin
+    a0_28 <= a0_24 + (a0_25 <<< 3);
+    a0_29 <= a0_27 - a0_26;
+    a1_25 <= a1_21 + (a1_22 <<< 4);
+    a1_26 <= a1_23 + (a1_24 <<< 1);
+    a2_28 <= a2_24 + (a2_25 <<< 3);
+    a2_29 <= a2_26 + (a2_27 <<< 1);
+    a3_21 <= a3_18 + (a3_19 <<< 3);
+    a3_22 <= a3_20;
+    a4_31 <= a4_26 + (a4_27 <<< 3);
+    a4_32 <= a4_28 + (a4_29 <<< 2);
+    a4_33 <= a4_30;
+  end
+  always @(posedge clk) if (en && v3) begin
+    a0_30 <= a0_28 + (a0_29 <<< 5);
+    a1_27 <= a1_25 + (a1_26 <<< 5);
+    a2_30 <= a2_28 + (a2_29 <<< 4);
+    a3_23 <= a3_21 + (a3_22 <<< 4);
+    a4_34 <= a4_31 + (a4_32 <<< 4);
+    a4_35 <= a4_33;
+  end
+  always @(posedge clk) if (en && v4) begin
+    acc_0 <= a0_30;
+    acc_1 <= a1_27;
+    acc_2 <= a2_30;
+    acc_3 <= a3_23;
+    acc_4 <= a4_34 + (a4_35 <<< 6);
+  end
+  always @(posedge clk) if (en && v5) begin
     prod_0 <= acc_0 * 32'sd1073741824;
     prod_1 <= acc_1 * 32'sd1073741824;
     prod_2 <= acc_2 * 32'sd1073741824;
@@ -709,7 +1016,7 @@ module mixq_s6_dense (
   wire signed [53:0] rnd_3 = (pe_3 + 54'sh10000000 - (pe_3[53] ? 54'sd1 : 54'sd0)) >>> 29;
   wire signed [53:0] pe_4 = prod_4;
   wire signed [53:0] rnd_4 = (pe_4 + 54'sh20000000 - (pe_4[53] ? 54'sd1 : 54'sd0)) >>> 30;
-  always @(posedge clk) if (en && v2) begin
+  always @(posedge clk) if (en && v6) begin
     out_0 <= rnd_0[21:0];
     out_1 <= rnd_1[21:0];
     out_2 <= rnd_2[21:0];
