@@ -47,7 +47,9 @@ internal static class HgqBenchmark
             List<double> floatSteps = [], hgqSteps = [];
             for (int r = 0; r < repeats; r++)
             {
+                if (Environment.GetEnvironmentVariable("MIXQ_BENCH_FLOOR") is not null) x.RequiresGrad = true;
                 double f = Measure(floatModel, null, x, labels, steps, floatSteps);
+                x.RequiresGrad = false;
                 if (profile && r == repeats - 1) Graph.BackwardProfile = [];
                 double h = Measure(hgqModel, extension, x, labels, steps, hgqSteps);
                 ratios.Add($"{f / h:F2}");
@@ -87,8 +89,25 @@ internal static class HgqBenchmark
             using (MixQ.Tensors.Autograd.GradMode.NoGrad())
                 for (int i = 0; i < 20; i++) l.Input.Forward(inputs[l.Name]);
             double input = clock.Elapsed.TotalMilliseconds / 20;
-            Console.WriteLine($"    {l.Name}: weight quantizer {weight:F2} ms (formats {formats:F2}), input quantizer {input:F2} ms");
+            clock.Restart();
+            using (MixQ.Tensors.Autograd.GradMode.NoGrad())
+                for (int i = 0; i < 20; i++) l.Input.ElementBits();
+            double inputBits = clock.Elapsed.TotalMilliseconds / 20;
+            clock.Restart();
+            for (int i = 0; i < 20; i++) Ebops.Differentiable(l);
+            double ebops = clock.Elapsed.TotalMilliseconds / 20;
+            Console.WriteLine($"    {l.Name}: weight quantizer {weight:F2} ms (formats {formats:F2}), input quantizer {input:F2} ms, input bits {inputBits:F2} ms, EBOPs {ebops:F2} ms");
         }
+        // Training-mode input quantizer (ranges widened by every batch), as a training step runs it.
+        model.Train();
+        foreach (var l in HgqModel.Layers(model))
+        {
+            var clock = Stopwatch.StartNew();
+            using (MixQ.Tensors.Autograd.GradMode.NoGrad())
+                for (int i = 0; i < 20; i++) l.Input.Forward(inputs[l.Name]);
+            Console.WriteLine($"    {l.Name}: input quantizer in training {clock.Elapsed.TotalMilliseconds / 20:F2} ms");
+        }
+        model.Eval();
     }
 
     /// <summary>Samples/s over <paramref name="steps"/> steps after 5 warm-up steps; each step's seconds go to <paramref name="stepTimes"/>.</summary>

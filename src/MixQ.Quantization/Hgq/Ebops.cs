@@ -39,9 +39,12 @@ public static class Ebops
         int rows = linear.OutFeatures, cols = linear.InFeatures;
         var a = inputBits.Contiguous();
         var aSpan = a.Span;
-        // The spans are copied: the quantizer's cache is overwritten by the next forward pass.
-        var spans = ArrayPool<float>.Shared.Rent(rows * cols);
-        weightQuantizer.CopyWeightSpans(linear.Weight, spans.AsSpan(0, rows * cols));
+        // The quantizer's spans from this step's forward pass are read in place (not copied); the backward checks they
+        // are still the same array contents and otherwise computes them afresh.
+        var spans = weightQuantizer.CurrentWeightSpans(linear.Weight, out int version);
+        bool rented = spans is null;
+        spans ??= ArrayPool<float>.Shared.Rent(rows * cols);
+        if (rented) weightQuantizer.CopyWeightSpans(linear.Weight, spans.AsSpan(0, rows * cols));
         var columnSums = new float[cols]; // exact: at most rows x 24 per column
         for (int o = 0; o < rows; o++) TensorPrimitives.Add(columnSums, spans.AsSpan(o * cols, cols), columnSums);
         double total = 0;
@@ -50,16 +53,19 @@ public static class Ebops
         var f = weightQuantizer.FractionalBits;
         if (!Graph.WillRecord(a, f))
         {
-            ArrayPool<float>.Shared.Return(spans);
+            if (rented) ArrayPool<float>.Shared.Return(spans);
             return result;
         }
         float[]? saved = spans;
         return Graph.Record("ebops_dense", result, [a, f], g =>
         {
             float gv = g.Contiguous().Span[0];
-            // A second backward over the same graph finds the spans given back: take them again.
-            var b = saved ?? ArrayPool<float>.Shared.Rent(rows * cols);
-            if (saved is null) weightQuantizer.CopyWeightSpans(linear.Weight, b.AsSpan(0, rows * cols));
+            // A second backward over the same graph finds rented spans given back, and the quantizer's own may have
+            // been rewritten since (another forward pass): take them again.
+            bool fresh = saved is null || !rented && !weightQuantizer.SpansUnchangedSince(linear.Weight, version);
+            var b = fresh ? ArrayPool<float>.Shared.Rent(rows * cols) : saved!;
+            if (fresh) weightQuantizer.CopyWeightSpans(linear.Weight, b.AsSpan(0, rows * cols));
+            bool giveBack = fresh || rented;
             saved = null;
             if (a.RequiresGrad) GradientSink.Write(a, da => TensorPrimitives.Multiply(columnSums, gv, da.AsSpan(0, cols)));
             if (f.RequiresGrad)
@@ -93,7 +99,7 @@ public static class Ebops
                     });
                 }
             }
-            ArrayPool<float>.Shared.Return(b);
+            if (giveBack) ArrayPool<float>.Shared.Return(b);
         });
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using MixQ.NN.Modules;
 using MixQ.Tensors;
 using MixQ.Tensors.Autograd;
@@ -28,6 +29,8 @@ public sealed class HgqQuantizer : Module
     private bool _rangesEmpty = true;
     private float[]? _cachedSpans;
     private float[]? _cachedWeight; // storage the cached spans belong to; cleared whenever weights may change
+    private ActivationKey? _activationKey;
+    private int _spansVersion; // bumped whenever _cachedSpans is rewritten
 
     public HgqQuantizer(HgqRole role, int[] elementShape, HgqQuantizerConfig config)
     {
@@ -128,11 +131,34 @@ public sealed class HgqQuantizer : Module
             }
             return formats;
         }
-        var lo = RangeMin!.Span;
-        var hi = RangeMax!.Span;
-        for (int g = 0; g < Groups; g++) formats[g] = FixedPointFormat.FromRange(lo[g], hi[g], f[g]);
+        ActivationFormats(f).Formats.CopyTo(formats, 0);
         return formats;
     }
+
+    /// <summary>
+    /// The activation formats and their per-element parameters for rounded fractional bits <paramref name="f"/> and the
+    /// current ranges. Formats follow from exactly these (rounded f, range bits), and in training they rarely change
+    /// from one step to the next (ranges only widen, f moves a fraction of a bit), so the last result is kept with the
+    /// key it came from and reused while the key is the same — checked bit for bit, so nothing (a loaded state, a new
+    /// calibration) can leave it stale. The returned object is never modified afterwards.
+    /// </summary>
+    private HgqElementParameters ActivationFormats(int[] f)
+    {
+        var lo = RangeMin!.Span;
+        var hi = RangeMax!.Span;
+        if (_activationKey is { } key && f.AsSpan().SequenceEqual(key.F)
+            && MemoryMarshal.AsBytes(lo).SequenceEqual(MemoryMarshal.AsBytes(key.Lo.AsSpan()))
+            && MemoryMarshal.AsBytes(hi).SequenceEqual(MemoryMarshal.AsBytes(key.Hi.AsSpan())))
+            return key.Parameters;
+        var formats = new FixedPointFormat[Groups];
+        for (int g = 0; g < Groups; g++) formats[g] = HgqKernels.RangeFormat(lo[g], hi[g], f[g]);
+        var parameters = HgqElementParameters.From(formats, GroupSpan, Config.Overflow);
+        _activationKey = new ActivationKey((int[])f.Clone(), lo.ToArray(), hi.ToArray(), parameters);
+        return parameters;
+    }
+
+    /// <summary>What <see cref="ActivationFormats"/> last computed, and from which rounded f and ranges.</summary>
+    private sealed record ActivationKey(int[] F, float[] Lo, float[] Hi, HgqElementParameters Parameters);
 
     /// <summary>The integer codes of a weight (row-major like the weight).</summary>
     public long[] WeightCodes(Tensor weight)
@@ -161,8 +187,9 @@ public sealed class HgqQuantizer : Module
         if (Role == HgqRole.Weight && GroupSpan == 1) QuantizeWeightElements(xs, xo, ys);
         else
         {
-            var formats = Formats(Role == HgqRole.Weight ? x : null);
-            var p = HgqElementParameters.From(formats, GroupSpan, Config.Overflow);
+            var p = Role == HgqRole.Weight
+                ? HgqElementParameters.From(Formats(x), GroupSpan, Config.Overflow)
+                : ActivationFormats(RoundedFractionalBits());
             // Wrap never clips; otherwise the backward needs to know which codes saturation clipped.
             clipped = record && x.RequiresGrad && Config.Overflow != OverflowMode.Wrap ? ArrayPool<byte>.Shared.Rent(size) : null;
             var rounding = Config.Rounding;
@@ -209,8 +236,10 @@ public sealed class HgqQuantizer : Module
                 // Per-element sums over the batch, each element owned by one chunk (no races, fixed order), then groups.
                 if (GroupSpan == 1)
                 {
-                    GradientSink.Write(f, df => BatchParallel.For(elements, chunks, (_, start, end) =>
-                        HgqKernels.Surrogate(gs.AsSpan(go), ys, xs.AsSpan(xo), batch, elements, start, end, df.AsSpan(start, end - start), [])));
+                    // Usually f already has its EBOPs gradient: the surrogate is added to it in the same pass.
+                    GradientSink.Writer surrogate(bool accumulate) => df => BatchParallel.For(elements, chunks, (_, start, end) =>
+                        HgqKernels.Surrogate(gs.AsSpan(go), ys, xs.AsSpan(xo), batch, elements, start, end, df.AsSpan(start, end - start), [], accumulate));
+                    GradientSink.Write(f, surrogate(false), surrogate(true));
                 }
                 else
                 {
@@ -261,7 +290,7 @@ public sealed class HgqQuantizer : Module
         }
         else
         {
-            var formats = Formats();
+            var formats = ActivationFormats(RoundedFractionalBits()).Formats;
             for (int g = 0; g < Groups; g++) b.AsSpan(g * GroupSpan, GroupSpan).Fill(formats[g].Width);
         }
         var f = FractionalBits;
@@ -298,6 +327,21 @@ public sealed class HgqQuantizer : Module
         for (int e = 0; e < ElementSize; e++) destination[e] = FixedPoint.NonZeroSpan(codes[e]);
     }
 
+    /// <summary>
+    /// The quantizer's own array of weight spans when it is valid for <paramref name="weight"/> (see
+    /// <see cref="ElementBits"/>), else null; <paramref name="version"/> changes whenever the array is rewritten, so a
+    /// reader can tell later (<see cref="SpansUnchangedSince"/>) whether what it holds is still what it read.
+    /// Not a copy: read it before the next forward pass.
+    /// </summary>
+    internal float[]? CurrentWeightSpans(Tensor weight, out int version)
+    {
+        version = _spansVersion;
+        return _cachedSpans is not null && ReferenceEquals(_cachedWeight, weight.Storage) && weight.IsContiguous ? _cachedSpans : null;
+    }
+
+    internal bool SpansUnchangedSince(Tensor weight, int version) =>
+        version == _spansVersion && _cachedSpans is not null && ReferenceEquals(_cachedWeight, weight.Storage) && weight.IsContiguous;
+
     /// <summary>Integer bit counts per element (the exact counterpart of <see cref="ElementBits"/>).</summary>
     public int[] ElementBitCounts(Tensor? weight = null)
     {
@@ -309,17 +353,27 @@ public sealed class HgqQuantizer : Module
             for (int e = 0; e < ElementSize; e++) result[e] = FixedPoint.NonZeroSpan(codes[e]);
             return result;
         }
-        var formats = Formats();
+        var formats = ActivationFormats(RoundedFractionalBits()).Formats;
         for (int e = 0; e < ElementSize; e++) result[e] = formats[e / GroupSpan].Width;
         return result;
     }
 
     /// <summary>Keeps f inside [min, max] after an optimizer step (the forward clamps anyway; this stops drift).</summary>
-    public void ClampFractionalBits()
-    {
-        _cachedWeight = null; // called after every optimizer step: weights have moved
+    public void ClampFractionalBits() => AfterStep(clamped: false);
 
-        HgqKernels.Clamp(FractionalBits.Span, Config.MinFractionalBits - 0.49f, Config.MaxFractionalBits + 0.49f);
+    /// <summary>The interval <see cref="ClampFractionalBits"/> keeps f in.</summary>
+    public (float Low, float High) FractionalBitsBounds => (Config.MinFractionalBits - 0.49f, Config.MaxFractionalBits + 0.49f);
+
+    /// <summary>
+    /// After an optimizer step: forgets the cached weight spans (weights have moved) and clamps f, unless the bits'
+    /// optimizer already clamped it in its update (<paramref name="clamped"/>; see <see cref="MixQ.NN.Optim.BoundedAdam"/>).
+    /// </summary>
+    internal void AfterStep(bool clamped)
+    {
+        _cachedWeight = null;
+        if (clamped) return;
+        var (low, high) = FractionalBitsBounds;
+        HgqKernels.Clamp(FractionalBits.Span, low, high);
     }
 
     /// <summary>
@@ -330,6 +384,7 @@ public sealed class HgqQuantizer : Module
     private void QuantizeWeightElements(float[] xs, int xo, float[] ys)
     {
         var spans = _cachedSpans ??= new float[ElementSize];
+        _spansVersion++;
         var fr = FractionalBits.Contiguous();
         float[] fs = fr.Storage;
         int fo = fr.Offset;
@@ -346,6 +401,7 @@ public sealed class HgqQuantizer : Module
     private void CacheSpans(Tensor weight, float[] quantized, HgqElementParameters p)
     {
         var spans = _cachedSpans ??= new float[ElementSize];
+        _spansVersion++;
         for (int e = 0; e < ElementSize; e++)
         {
             long code = (long)(quantized[e] * p.Scale[e]); // exact: y = m 2^-f with |m| < 2^24
