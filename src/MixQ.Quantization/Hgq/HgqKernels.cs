@@ -417,6 +417,25 @@ internal static class HgqKernels
         PassUnclippedScalar(g[i..], clipped[i..], dx[i..]);
     }
 
+    /// <summary>g = 0 where <paramref name="clipped"/> is 1, in place (g handed over as the input's gradient).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ZeroClipped(Span<float> g, ReadOnlySpan<byte> clipped)
+    {
+        int n = g.Length;
+        if (clipped.Length != n) throw new ArgumentException("span lengths differ");
+        int i = 0;
+        ref byte pc = ref MemoryMarshal.GetReference(clipped);
+        // Blocks of 16 without a clipped entry stay as they are (the usual case); the others go entry by entry.
+        for (; i <= n - 16; i += 16)
+            if (Vector128.LoadUnsafe(ref pc, (nuint)i) != Vector128<byte>.Zero) ZeroClippedScalar(g.Slice(i, 16), clipped.Slice(i, 16));
+        ZeroClippedScalar(g[i..], clipped[i..]);
+    }
+
+    public static void ZeroClippedScalar(Span<float> g, ReadOnlySpan<byte> clipped)
+    {
+        for (int i = 0; i < g.Length; i++) if (clipped[i] != 0) g[i] = 0f;
+    }
+
     public static void PassUnclippedScalar(ReadOnlySpan<float> g, ReadOnlySpan<byte> clipped, Span<float> dx)
     {
         for (int i = 0; i < g.Length; i++) dx[i] = clipped[i] != 0 ? 0f : g[i];

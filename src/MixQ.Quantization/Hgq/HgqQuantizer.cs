@@ -194,15 +194,25 @@ public sealed class HgqQuantizer : Module
             clipped = record && x.RequiresGrad && Config.Overflow != OverflowMode.Wrap ? ArrayPool<byte>.Shared.Rent(size) : null;
             var rounding = Config.Rounding;
             var overflow = Config.Overflow;
-            BatchParallel.For(elements, chunks, (_, start, end) =>
+            if (batch > 1)
             {
-                for (int n = 0; n < batch; n++)
+                // Element-wise: whole samples per chunk, so each kernel call runs over a full row.
+                BatchParallel.For(batch, BatchParallel.ChunksFor(batch, Math.Max(1, ElementsPerChunk / elements)), (_, first, last) =>
                 {
-                    int i = n * elements + start;
-                    HgqKernels.Quantize(xs.AsSpan(xo + i, end - start), p, start, rounding, overflow, ys.AsSpan(i, end - start),
-                        clipped is null ? [] : clipped.AsSpan(i, end - start));
-                }
-            });
+                    for (int n = first; n < last; n++)
+                    {
+                        int i = n * elements;
+                        HgqKernels.Quantize(xs.AsSpan(xo + i, elements), p, 0, rounding, overflow, ys.AsSpan(i, elements),
+                            clipped is null ? [] : clipped.AsSpan(i, elements));
+                    }
+                });
+            }
+            else
+            {
+                BatchParallel.For(elements, chunks, (_, start, end) =>
+                    HgqKernels.Quantize(xs.AsSpan(xo + start, end - start), p, start, rounding, overflow, ys.AsSpan(start, end - start),
+                        clipped is null ? [] : clipped.AsSpan(start, end - start)));
+            }
             if (Role == HgqRole.Weight) CacheSpans(x, ys, p);
         }
         if (!record) return y;
@@ -212,13 +222,20 @@ public sealed class HgqQuantizer : Module
             var gy = g.Contiguous();
             float[] gs = gy.Storage;
             int go = gy.Offset;
+            // f first: its surrogate reads g, which x's gradient may then overwrite in place.
+            if (f.RequiresGrad) SurrogateGradient(gs, go, xs, xo, ys, batch, chunks);
             if (x.RequiresGrad)
             {
                 // A second backward over the same graph finds the mask already given back: quantize again to rebuild it.
                 if (clipped is null && Config.Overflow != OverflowMode.Wrap) clipped = ClippedMask(xs, xo, batch);
                 var mask = clipped;
-                // Nothing clipped (per-element weights): dx is g itself, so g becomes x's gradient without a copy.
-                if (mask is null && Graph.TryHandOver(gy, x)) { }
+                // dx is g with the clipped entries zeroed: g becomes x's gradient without a copy, zeroed in place.
+                if (Graph.TryHandOver(gy, x))
+                {
+                    if (mask is not null)
+                        BatchParallel.For(size, BatchParallel.ChunksFor(size, ElementsPerChunk), (_, start, end) =>
+                            HgqKernels.ZeroClipped(gs.AsSpan(start, end - start), mask.AsSpan(start, end - start)));
+                }
                 else GradientSink.Write(x, dx => BatchParallel.For(elements, chunks, (_, start, end) =>
                 {
                     for (int n = 0; n < batch; n++)
@@ -231,30 +248,34 @@ public sealed class HgqQuantizer : Module
                 if (mask is not null) ArrayPool<byte>.Shared.Return(mask);
                 clipped = null;
             }
-            if (f.RequiresGrad)
-            {
-                // Per-element sums over the batch, each element owned by one chunk (no races, fixed order), then groups.
-                if (GroupSpan == 1)
-                {
-                    // Usually f already has its EBOPs gradient: the surrogate is added to it in the same pass.
-                    GradientSink.Writer surrogate(bool accumulate) => df => BatchParallel.For(elements, chunks, (_, start, end) =>
-                        HgqKernels.Surrogate(gs.AsSpan(go), ys, xs.AsSpan(xo), batch, elements, start, end, df.AsSpan(start, end - start), [], accumulate));
-                    GradientSink.Write(f, surrogate(false), surrogate(true));
-                }
-                else
-                {
-                    var perElement = ArrayPool<double>.Shared.Rent(elements);
-                    BatchParallel.For(elements, chunks, (_, start, end) =>
-                        HgqKernels.Surrogate(gs.AsSpan(go), ys, xs.AsSpan(xo), batch, elements, start, end, [], perElement.AsSpan(start, end - start)));
-                    var groupSums = new double[Groups];
-                    for (int e = 0; e < elements; e++) groupSums[e / GroupSpan] += perElement[e];
-                    ArrayPool<double>.Shared.Return(perElement);
-                    GradientSink.Write(f, buffer =>
-                    {
-                        for (int k = 0; k < groupSums.Length; k++) buffer[k] = (float)(-Ln2 * groupSums[k]);
-                    });
-                }
-            }
+        });
+    }
+
+    /// <summary>
+    /// f's surrogate gradient -ln 2 Σ g (y - x): per-element sums over the batch, each element owned by one chunk
+    /// (no races, fixed order), then groups.
+    /// </summary>
+    private void SurrogateGradient(float[] gs, int go, float[] xs, int xo, float[] ys, int batch, int chunks)
+    {
+        var f = FractionalBits;
+        int elements = ElementSize;
+        if (GroupSpan == 1)
+        {
+            // Usually f already has its EBOPs gradient: the surrogate is added to it in the same pass.
+            GradientSink.Writer surrogate(bool accumulate) => df => BatchParallel.For(elements, chunks, (_, start, end) =>
+                HgqKernels.Surrogate(gs.AsSpan(go), ys, xs.AsSpan(xo), batch, elements, start, end, df.AsSpan(start, end - start), [], accumulate));
+            GradientSink.Write(f, surrogate(false), surrogate(true));
+            return;
+        }
+        var perElement = ArrayPool<double>.Shared.Rent(elements);
+        BatchParallel.For(elements, chunks, (_, start, end) =>
+            HgqKernels.Surrogate(gs.AsSpan(go), ys, xs.AsSpan(xo), batch, elements, start, end, [], perElement.AsSpan(start, end - start)));
+        var groupSums = new double[Groups];
+        for (int e = 0; e < elements; e++) groupSums[e / GroupSpan] += perElement[e];
+        ArrayPool<double>.Shared.Return(perElement);
+        GradientSink.Write(f, buffer =>
+        {
+            for (int k = 0; k < groupSums.Length; k++) buffer[k] = (float)(-Ln2 * groupSums[k]);
         });
     }
 
@@ -432,14 +453,24 @@ public sealed class HgqQuantizer : Module
             hi.Fill(float.NegativeInfinity);
             _rangesEmpty = false;
         }
+        if (GroupSpan == 1)
+        {
+            // Each chunk of elements widens its own slice of the ranges over every sample, in sample order.
+            var storage = x.Storage;
+            int offset = x.Offset, elements = ElementSize;
+            float[] los = RangeMin.Storage, his = RangeMax.Storage;
+            int loOffset = RangeMin.Offset, hiOffset = RangeMax.Offset;
+            BatchParallel.For(elements, BatchParallel.ChunksFor(elements, Math.Max(1, ElementsPerChunk / batch)), (_, start, end) =>
+            {
+                for (int n = 0; n < batch; n++)
+                    HgqKernels.Widen(storage.AsSpan(offset + n * elements + start, end - start),
+                        los.AsSpan(loOffset + start, end - start), his.AsSpan(hiOffset + start, end - start));
+            });
+            return;
+        }
         for (int n = 0; n < batch; n++)
         {
             var sample = xs.Slice(n * ElementSize, ElementSize);
-            if (GroupSpan == 1)
-            {
-                HgqKernels.Widen(sample, lo, hi);
-                continue;
-            }
             for (int e = 0; e < ElementSize; e++)
             {
                 float v = sample[e];

@@ -226,6 +226,12 @@ public sealed class HgqKernelsTests
             HgqKernels.PassUnclipped(g, clipped, dx);
             HgqKernels.PassUnclippedScalar(g, clipped, dxScalar);
             Assert.Equal(Bits(dxScalar), Bits(dx));
+            var inPlace = (float[])g.Clone();
+            HgqKernels.ZeroClipped(inPlace, clipped);
+            Assert.Equal(Bits(dxScalar), Bits(inPlace));
+            var inPlaceScalar = (float[])g.Clone();
+            HgqKernels.ZeroClippedScalar(inPlaceScalar, clipped);
+            Assert.Equal(Bits(dxScalar), Bits(inPlaceScalar));
 
             var sample = Enumerable.Range(0, n).Select(_ => rng.Next(10) == 0 ? float.NaN : (float)rng.NextDouble() * 4 - 2).ToArray();
             var lo = Enumerable.Range(0, n).Select(_ => rng.Next(3) == 0 ? float.PositiveInfinity : (float)rng.NextDouble() - 1).ToArray();
