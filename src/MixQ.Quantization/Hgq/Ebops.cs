@@ -1,9 +1,10 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using MixQ.NN.Layers;
+using MixQ.Tensors;
 using MixQ.Tensors.Autograd;
 using MixQ.Tensors.Kernels;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
-using MixQ.Tensors;
 
 namespace MixQ.Quantization.Hgq;
 
@@ -16,6 +17,7 @@ namespace MixQ.Quantization.Hgq;
 public static class Ebops
 {
     /// <summary>The layer's EBOPs as a scalar tensor, differentiable in every fractional bit count (for the loss).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code: see HgqQuantizer
     public static Tensor Differentiable(HgqLayer layer)
     {
         var input = layer.Input.ElementBits();
@@ -34,6 +36,7 @@ public static class Ebops
     /// (double). Backward with upstream g: d a_j = g Σ_o b_oj; d f_oj = g a_j where b_oj &gt; 0 (straight-through
     /// through the rounding of f, as <see cref="HgqQuantizer.ElementBits"/>), written straight into f's gradient.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code: see HgqQuantizer
     private static Tensor Dense(Tensor inputBits, HgqQuantizer weightQuantizer, Linear linear)
     {
         int rows = linear.OutFeatures, cols = linear.InFeatures;

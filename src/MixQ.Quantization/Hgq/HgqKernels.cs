@@ -90,6 +90,7 @@ internal static class HgqKernels
     /// its general-purpose cost: the same formula with table powers of two and ceil(log2) from the exponent bits. Empty,
     /// infinite or NaN ranges, f beyond the table and formats that hit the 24-bit cap take the general function.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code: see HgqQuantizer
     public static FixedPointFormat RangeFormat(float min, float max, int f)
     {
         if (!(min <= max) || !float.IsFinite(min) || !float.IsFinite(max) || f <= -Pow2.Limit || f >= Pow2.Limit)

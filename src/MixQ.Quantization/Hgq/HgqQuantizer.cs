@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MixQ.NN.Modules;
 using MixQ.Tensors;
@@ -20,6 +21,11 @@ namespace MixQ.Quantization.Hgq;
 /// values beyond them meet the overflow mode — exactly what the integer evaluator and the hardware do.
 /// </para>
 /// </summary>
+/// <remarks>
+/// The code that runs every training step is marked AggressiveOptimization (compiled optimized at once): a perf profile
+/// of the HGQ benchmark found parts of it (RoundedFractionalBits, ElementBits, the format getters) still in tier-0 code
+/// after hundreds of steps.
+/// </remarks>
 public sealed class HgqQuantizer : Module
 {
     private const int ElementsPerChunk = 1 << 14;
@@ -92,6 +98,7 @@ public sealed class HgqQuantizer : Module
     public void EndCalibration() => Calibrating = false;
 
     /// <summary>f as the forward pass uses it: round half up, clamped to the configured interval.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code (see the remarks above)
     public int[] RoundedFractionalBits()
     {
         var f = FractionalBits.Contiguous().Span;
@@ -142,6 +149,7 @@ public sealed class HgqQuantizer : Module
     /// key it came from and reused while the key is the same — checked bit for bit, so nothing (a loaded state, a new
     /// calibration) can leave it stale. The returned object is never modified afterwards.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code (see the remarks above)
     private HgqElementParameters ActivationFormats(int[] f)
     {
         var lo = RangeMin!.Span;
@@ -171,6 +179,7 @@ public sealed class HgqQuantizer : Module
         return codes;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code (see the remarks above)
     public override Tensor Forward(Tensor input)
     {
         var x = input.Contiguous();
@@ -255,6 +264,7 @@ public sealed class HgqQuantizer : Module
     /// f's surrogate gradient -ln 2 Σ g (y - x): per-element sums over the batch, each element owned by one chunk
     /// (no races, fixed order), then groups.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code (see the remarks above)
     private void SurrogateGradient(float[] gs, int go, float[] xs, int xo, float[] ys, int batch, int chunks)
     {
         var f = FractionalBits;
@@ -300,6 +310,7 @@ public sealed class HgqQuantizer : Module
     /// over the same weight storage when there was one (the training loop asks right after the forward pass, and
     /// <see cref="ClampFractionalBits"/>, run after every optimizer step, drops that cache).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code (see the remarks above)
     public Tensor ElementBits(Tensor? weight = null)
     {
         var bits = Tensor.Uninitialized(_elementShape);
@@ -402,6 +413,7 @@ public sealed class HgqQuantizer : Module
     /// its own value, its code, its value and its non-zero span, without materialising per-element formats.
     /// Weights never overflow (their range is themselves), so no entry is clipped. Same results as the general path.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code (see the remarks above)
     private void QuantizeWeightElements(float[] xs, int xo, float[] ys)
     {
         var spans = _cachedSpans ??= new float[ElementSize];
@@ -442,6 +454,7 @@ public sealed class HgqQuantizer : Module
         return batched ? shape[0] : 1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code (see the remarks above)
     private void Observe(Tensor x, int batch)
     {
         var xs = x.Span;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MixQ.NN.Modules;
 using MixQ.NN.Optim;
 using MixQ.NN.Training;
@@ -45,6 +46,7 @@ public sealed class HgqTrainingExtension : ITrainingExtension
 
     public void OnEpochStart(int epoch) => HgqModel.ResetRanges(_model);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code: see HgqQuantizer
     public Tensor? ExtraLoss(int globalStep, int totalSteps)
     {
         Tensor? ebops = null;
@@ -60,6 +62,7 @@ public sealed class HgqTrainingExtension : ITrainingExtension
         return loss;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code: see HgqQuantizer
     public void AfterStep(int globalStep, int totalSteps)
     {
         // f the optimizer updates leaves it clamped; any other f (a buffer, or one without a gradient this step) is
