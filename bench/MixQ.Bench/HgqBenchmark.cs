@@ -12,7 +12,7 @@ namespace MixQ.Bench;
 /// <summary>
 /// Cost of HGQ training: samples/s of full training steps of the float model and of the same model with HGQ
 /// quantizers (per-element f on weights and activations, EBOPs loss, Adam on the bits), back to back in one process.
-/// `MixQ.Bench hgq [--models mlp,jetmlp,lenet5] [--repeats N] [--profile]`: the two are measured alternately N times;
+/// `MixQ.Bench hgq [--models mlp,jetmlp,lenet5] [--repeats N] [--profile] [--fresh-gradients]`: the two are measured alternately N times;
 /// the table reports each model's mean step time over all repeats (as samples/s: what an epoch costs) and their
 /// ratio, the ratio of median steps, then every repeat's own ratio; --profile adds the backward time per op (of the last repeat).
 /// </summary>
@@ -22,6 +22,9 @@ internal static class HgqBenchmark
     {
         string models = args.SkipWhile(a => a != "--models").Skip(1).FirstOrDefault() ?? "mlp,jetmlp,lenet5";
         bool profile = args.Contains("--profile");
+        // As the Trainer does: each step's parameter gradients go back to the buffer pool at the next ZeroGrad.
+        // --fresh-gradients drops them instead (every step then faults in new weight-gradient arrays, as before 2026-12-01).
+        bool recycle = !args.Contains("--fresh-gradients");
         int repeats = int.Parse(args.SkipWhile(a => a != "--repeats").Skip(1).FirstOrDefault() ?? "1");
         Console.WriteLine("| model | float samples/s | HGQ samples/s | HGQ / float time | same, median steps | each repeat |");
         Console.WriteLine("|---|---:|---:|---:|---:|---|");
@@ -47,9 +50,9 @@ internal static class HgqBenchmark
             List<double> floatSteps = [], hgqSteps = [];
             for (int r = 0; r < repeats; r++)
             {
-                double f = Measure(floatModel, null, x, labels, steps, floatSteps);
+                double f = Measure(floatModel, null, x, labels, steps, floatSteps, recycle);
                 if (profile && r == repeats - 1) Graph.BackwardProfile = [];
-                double h = Measure(hgqModel, extension, x, labels, steps, hgqSteps);
+                double h = Measure(hgqModel, extension, x, labels, steps, hgqSteps, recycle);
                 ratios.Add($"{f / h:F2}");
             }
             // Mean step (what an epoch costs, collections included) and median step (robust to the VM's bursts).
@@ -87,12 +90,29 @@ internal static class HgqBenchmark
             using (MixQ.Tensors.Autograd.GradMode.NoGrad())
                 for (int i = 0; i < 20; i++) l.Input.Forward(inputs[l.Name]);
             double input = clock.Elapsed.TotalMilliseconds / 20;
-            Console.WriteLine($"    {l.Name}: weight quantizer {weight:F2} ms (formats {formats:F2}), input quantizer {input:F2} ms");
+            clock.Restart();
+            using (MixQ.Tensors.Autograd.GradMode.NoGrad())
+                for (int i = 0; i < 20; i++) l.Input.ElementBits();
+            double inputBits = clock.Elapsed.TotalMilliseconds / 20;
+            clock.Restart();
+            for (int i = 0; i < 20; i++) Ebops.Differentiable(l);
+            double ebops = clock.Elapsed.TotalMilliseconds / 20;
+            Console.WriteLine($"    {l.Name}: weight quantizer {weight:F2} ms (formats {formats:F2}), input quantizer {input:F2} ms, input bits {inputBits:F2} ms, EBOPs {ebops:F2} ms");
         }
+        // Training-mode input quantizer (ranges widened by every batch), as a training step runs it.
+        model.Train();
+        foreach (var l in HgqModel.Layers(model))
+        {
+            var clock = Stopwatch.StartNew();
+            using (MixQ.Tensors.Autograd.GradMode.NoGrad())
+                for (int i = 0; i < 20; i++) l.Input.Forward(inputs[l.Name]);
+            Console.WriteLine($"    {l.Name}: input quantizer in training {clock.Elapsed.TotalMilliseconds / 20:F2} ms");
+        }
+        model.Eval();
     }
 
     /// <summary>Samples/s over <paramref name="steps"/> steps after 5 warm-up steps; each step's seconds go to <paramref name="stepTimes"/>.</summary>
-    private static double Measure(Module model, HgqTrainingExtension? extension, Tensor x, int[] labels, int steps, List<double> stepTimes)
+    private static double Measure(Module model, HgqTrainingExtension? extension, Tensor x, int[] labels, int steps, List<double> stepTimes, bool recycle)
     {
         model.Train();
         var own = new HashSet<Tensor>(extension?.OwnParameters ?? [], ReferenceEqualityComparer.Instance);
@@ -110,7 +130,7 @@ internal static class HgqBenchmark
             Lap(0);
             var extra = extension?.ExtraLoss(i, steps + 5);
             Lap(1);
-            optimizer.ZeroGrad();
+            optimizer.ZeroGrad(recycle);
             (extra is null ? loss : Ops.Add(loss, extra)).Backward();
             Lap(2);
             optimizer.Step();

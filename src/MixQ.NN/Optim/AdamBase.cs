@@ -27,8 +27,12 @@ public abstract class AdamBase : Optimizer
     /// <summary>Whether weight decay shrinks parameters directly (AdamW) instead of entering the gradient (Adam).</summary>
     private protected abstract bool Decoupled { get; }
 
+    /// <summary>The interval a parameter is clamped into after each update (in the same pass); unbounded by default.</summary>
+    private protected virtual (float Low, float High) BoundsFor(Tensor parameter) => (float.NegativeInfinity, float.PositiveInfinity);
+
     protected sealed override void Update(Tensor parameter, ReadOnlySpan<float> gradient, ParameterState state)
     {
+        var (low, high) = BoundsFor(parameter);
         float lr = LearningRate;
         float wd = DecayFor(parameter, Options.WeightDecay, Options.DecayFilter);
         // Bias corrections in double: β^t underflows gracefully and 1 − β^t keeps its precision for small t.
@@ -42,7 +46,9 @@ public abstract class AdamBase : Optimizer
             Epsilon: Options.Epsilon,
             BiasCorrection2Sqrt: (float)Math.Sqrt(biasCorrection2),
             L2: Decoupled ? 0f : wd,
-            Keep: Decoupled ? (float)(1 - (double)lr * wd) : 1f);
+            Keep: Decoupled ? (float)(1 - (double)lr * wd) : 1f,
+            Low: low,
+            High: high);
         OptimizerKernels.Adam(parameter.Span, gradient, state.Buffers[0], state.Buffers[1], c);
     }
 }

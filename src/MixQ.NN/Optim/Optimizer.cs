@@ -1,5 +1,6 @@
 using System.Globalization;
 using MixQ.Tensors;
+using MixQ.Tensors.Autograd;
 
 namespace MixQ.NN.Optim;
 
@@ -69,9 +70,20 @@ public abstract class Optimizer
     }
 
     /// <summary>Drops every gradient (PyTorch's set_to_none), so the next backward pass starts from nothing.</summary>
-    public void ZeroGrad()
+    public void ZeroGrad() => ZeroGrad(recycle: false);
+
+    /// <summary>
+    /// <see cref="ZeroGrad()"/>; with <paramref name="recycle"/> the gradients' memory goes back to the buffer pool
+    /// (<see cref="Graph.RecycleGradient"/>) for the next backward pass to reuse — for training loops that hold no
+    /// gradient beyond the step that made it (the <see cref="MixQ.NN.Training.Trainer"/>).
+    /// </summary>
+    public void ZeroGrad(bool recycle)
     {
-        foreach (var p in Parameters) p.Grad = null;
+        foreach (var p in Parameters)
+        {
+            if (recycle) Graph.RecycleGradient(p);
+            else p.Grad = null;
+        }
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using MixQ.Tensors.Kernels;
 
 namespace MixQ.NN.Optim;
 
@@ -83,10 +84,34 @@ internal static class OptimizerKernels
     /// d = g + λ₂·p;  p ← keep·p;  m = β1·m + (1−β1)·d;  v = β2·v + (1−β2)·d²;
     /// p ← p − stepSize · m / (√v / √(1−β2ᵗ) + ε)  with stepSize = lr / (1−β1ᵗ).
     /// Adam passes λ₂ = weight decay and keep = 1; AdamW passes λ₂ = 0 and keep = 1 − lr·weight decay.
+    /// Finally p ← clamp(p, low, high) when the coefficients carry bounds.
     /// </summary>
-    public static void Adam(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in AdamCoefficients c)
+    public static unsafe void Adam(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in AdamCoefficients c)
     {
         CheckLengths(p.Length, g.Length, m.Length, v.Length);
+        int length = p.Length;
+        int chunks = BatchParallel.ChunksFor(length, ParallelGrain);
+        if (chunks <= 1)
+        {
+            AdamRange(p, g, m, v, c);
+            return;
+        }
+        // Element-wise, so chunks give the same bits as one pass; large tensors (HGQ's per-weight bits) use every core.
+        var coefficients = c;
+        fixed (float* pp = p, pg = g, pm = m, pv = v)
+        {
+            nint ap = (nint)pp, ag = (nint)pg, am = (nint)pm, av = (nint)pv;
+            BatchParallel.For(length, chunks, (_, start, end) => AdamRange(
+                new Span<float>((float*)ap + start, end - start), new ReadOnlySpan<float>((float*)ag + start, end - start),
+                new Span<float>((float*)am + start, end - start), new Span<float>((float*)av + start, end - start), coefficients));
+        }
+    }
+
+    /// <summary>Elements per chunk below which an update stays on one thread (a thread hand-off costs more).</summary>
+    private const int ParallelGrain = 1 << 15;
+
+    private static void AdamRange(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in AdamCoefficients c)
+    {
         ref float rp = ref MemoryMarshal.GetReference(p);
         ref float rg = ref MemoryMarshal.GetReference(g);
         ref float rm = ref MemoryMarshal.GetReference(m);
@@ -105,6 +130,8 @@ internal static class OptimizerKernels
             var bc2 = Vector512.Create(c.BiasCorrection2Sqrt);
             var eps = Vector512.Create(c.Epsilon);
             var stepSize = Vector512.Create(c.StepSize);
+            var low = Vector512.Create(c.Low);
+            var high = Vector512.Create(c.High);
             for (; i + (nuint)Vector512<float>.Count <= n; i += (nuint)Vector512<float>.Count)
             {
                 var vp = Vector512.LoadUnsafe(ref rp, i);
@@ -115,7 +142,9 @@ internal static class OptimizerKernels
                 var denom = Vector512.Sqrt(vv) / bc2 + eps;
                 vm.StoreUnsafe(ref rm, i);
                 vv.StoreUnsafe(ref rv, i);
-                (vp - stepSize * vm / denom).StoreUnsafe(ref rp, i);
+                vp -= stepSize * vm / denom;
+                vp = Vector512.ConditionalSelect(Vector512.LessThan(vp, low), low, vp);
+                Vector512.ConditionalSelect(Vector512.GreaterThan(vp, high), high, vp).StoreUnsafe(ref rp, i);
             }
         }
         else if (Vector256.IsHardwareAccelerated)
@@ -129,6 +158,8 @@ internal static class OptimizerKernels
             var bc2 = Vector256.Create(c.BiasCorrection2Sqrt);
             var eps = Vector256.Create(c.Epsilon);
             var stepSize = Vector256.Create(c.StepSize);
+            var low = Vector256.Create(c.Low);
+            var high = Vector256.Create(c.High);
             for (; i + (nuint)Vector256<float>.Count <= n; i += (nuint)Vector256<float>.Count)
             {
                 var vp = Vector256.LoadUnsafe(ref rp, i);
@@ -139,7 +170,9 @@ internal static class OptimizerKernels
                 var denom = Vector256.Sqrt(vv) / bc2 + eps;
                 vm.StoreUnsafe(ref rm, i);
                 vv.StoreUnsafe(ref rv, i);
-                (vp - stepSize * vm / denom).StoreUnsafe(ref rp, i);
+                vp -= stepSize * vm / denom;
+                vp = Vector256.ConditionalSelect(Vector256.LessThan(vp, low), low, vp);
+                Vector256.ConditionalSelect(Vector256.GreaterThan(vp, high), high, vp).StoreUnsafe(ref rp, i);
             }
         }
         int done = (int)i;
@@ -160,7 +193,11 @@ internal static class OptimizerKernels
             float denom = MathF.Sqrt(vv) / c.BiasCorrection2Sqrt + c.Epsilon;
             m[i] = vm;
             v[i] = vv;
-            p[i] = vp - c.StepSize * vm / denom;
+            float updated = vp - c.StepSize * vm / denom;
+            // The bounds as Math.Clamp applies them (NaN stays NaN); infinite bounds change nothing.
+            if (updated < c.Low) updated = c.Low;
+            if (updated > c.High) updated = c.High;
+            p[i] = updated;
         }
     }
 
@@ -172,5 +209,7 @@ internal static class OptimizerKernels
 }
 
 /// <summary>Per-step scalars of the Adam kernel (see <see cref="OptimizerKernels.Adam"/>).</summary>
+/// <see cref="Low"/> and <see cref="High"/> bound the updated parameter (clamped in the same pass; infinite = no bound).
 internal readonly record struct AdamCoefficients(
-    float StepSize, float Beta1, float Beta2, float Epsilon, float BiasCorrection2Sqrt, float L2, float Keep);
+    float StepSize, float Beta1, float Beta2, float Epsilon, float BiasCorrection2Sqrt, float L2, float Keep,
+    float Low = float.NegativeInfinity, float High = float.PositiveInfinity);

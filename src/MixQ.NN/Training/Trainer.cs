@@ -95,7 +95,8 @@ public sealed class Trainer
                 var logits = model.Forward(inputs);
                 var loss = Ops.SoftmaxCrossEntropy(logits, labels, (float)_config.LabelSmoothing);
                 var extra = _extension?.ExtraLoss(globalStep, totalSteps);
-                optimizer.ZeroGrad();
+                // Last step's gradients were consumed by its optimizer step: their memory serves this step's backward.
+                optimizer.ZeroGrad(recycle: true);
                 (extra is null ? loss : Ops.Add(loss, extra)).Backward();
                 if (_config.ClipNorm is { } clip) GradientClipping.ClipByGlobalNorm(optimizer.Parameters, (float)clip);
                 optimizer.Step();

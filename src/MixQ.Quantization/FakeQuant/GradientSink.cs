@@ -45,6 +45,17 @@ internal static class GradientSink
     }
 
     /// <summary>
+    /// <see cref="Write(Tensor, Writer)"/> for a writer that can also add in place: when the tensor already has a gradient,
+    /// <paramref name="accumulate"/> adds the contribution straight into it (it must give grad[i] + contribution[i] in
+    /// float, exactly what writing to scratch and adding would give) — no scratch array and no second pass.
+    /// </summary>
+    public static void Write(Tensor tensor, Writer write, Writer accumulate)
+    {
+        if (tensor.Grad is { } grad && grad.Offset == 0 && grad.Storage.Length >= tensor.Size && grad.IsContiguous) accumulate(grad.Storage);
+        else Write(tensor, write);
+    }
+
+    /// <summary>
     /// Clears <paramref name="tensor"/>'s gradient like an optimizer's ZeroGrad, but keeps its memory for the next
     /// <see cref="Write"/> to the same tensor. Only for gradients nothing else refers to any more: the HGQ bit
     /// optimizer's own parameters after its step (a fresh 1 MB gradient per step costs ~250 page faults).

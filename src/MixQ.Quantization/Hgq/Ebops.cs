@@ -1,9 +1,10 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using MixQ.NN.Layers;
+using MixQ.Tensors;
 using MixQ.Tensors.Autograd;
 using MixQ.Tensors.Kernels;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
-using MixQ.Tensors;
 
 namespace MixQ.Quantization.Hgq;
 
@@ -16,6 +17,7 @@ namespace MixQ.Quantization.Hgq;
 public static class Ebops
 {
     /// <summary>The layer's EBOPs as a scalar tensor, differentiable in every fractional bit count (for the loss).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code: see HgqQuantizer
     public static Tensor Differentiable(HgqLayer layer)
     {
         var input = layer.Input.ElementBits();
@@ -34,14 +36,18 @@ public static class Ebops
     /// (double). Backward with upstream g: d a_j = g Σ_o b_oj; d f_oj = g a_j where b_oj &gt; 0 (straight-through
     /// through the rounding of f, as <see cref="HgqQuantizer.ElementBits"/>), written straight into f's gradient.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code: see HgqQuantizer
     private static Tensor Dense(Tensor inputBits, HgqQuantizer weightQuantizer, Linear linear)
     {
         int rows = linear.OutFeatures, cols = linear.InFeatures;
         var a = inputBits.Contiguous();
         var aSpan = a.Span;
-        // The spans are copied: the quantizer's cache is overwritten by the next forward pass.
-        var spans = ArrayPool<float>.Shared.Rent(rows * cols);
-        weightQuantizer.CopyWeightSpans(linear.Weight, spans.AsSpan(0, rows * cols));
+        // The quantizer's spans from this step's forward pass are read in place (not copied); the backward checks they
+        // are still the same array contents and otherwise computes them afresh.
+        var spans = weightQuantizer.CurrentWeightSpans(linear.Weight, out int version);
+        bool rented = spans is null;
+        spans ??= ArrayPool<float>.Shared.Rent(rows * cols);
+        if (rented) weightQuantizer.CopyWeightSpans(linear.Weight, spans.AsSpan(0, rows * cols));
         var columnSums = new float[cols]; // exact: at most rows x 24 per column
         for (int o = 0; o < rows; o++) TensorPrimitives.Add(columnSums, spans.AsSpan(o * cols, cols), columnSums);
         double total = 0;
@@ -50,16 +56,19 @@ public static class Ebops
         var f = weightQuantizer.FractionalBits;
         if (!Graph.WillRecord(a, f))
         {
-            ArrayPool<float>.Shared.Return(spans);
+            if (rented) ArrayPool<float>.Shared.Return(spans);
             return result;
         }
         float[]? saved = spans;
         return Graph.Record("ebops_dense", result, [a, f], g =>
         {
             float gv = g.Contiguous().Span[0];
-            // A second backward over the same graph finds the spans given back: take them again.
-            var b = saved ?? ArrayPool<float>.Shared.Rent(rows * cols);
-            if (saved is null) weightQuantizer.CopyWeightSpans(linear.Weight, b.AsSpan(0, rows * cols));
+            // A second backward over the same graph finds rented spans given back, and the quantizer's own may have
+            // been rewritten since (another forward pass): take them again.
+            bool fresh = saved is null || !rented && !weightQuantizer.SpansUnchangedSince(linear.Weight, version);
+            var b = fresh ? ArrayPool<float>.Shared.Rent(rows * cols) : saved!;
+            if (fresh) weightQuantizer.CopyWeightSpans(linear.Weight, b.AsSpan(0, rows * cols));
+            bool giveBack = fresh || rented;
             saved = null;
             if (a.RequiresGrad) GradientSink.Write(a, da => TensorPrimitives.Multiply(columnSums, gv, da.AsSpan(0, cols)));
             if (f.RequiresGrad)
@@ -93,7 +102,7 @@ public static class Ebops
                     });
                 }
             }
-            ArrayPool<float>.Shared.Return(b);
+            if (giveBack) ArrayPool<float>.Shared.Return(b);
         });
     }
 

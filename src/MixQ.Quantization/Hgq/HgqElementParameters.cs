@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MixQ.Quantization.Hgq;
 
 /// <summary>
@@ -16,6 +18,7 @@ internal sealed class HgqElementParameters
     /// <summary>Consecutive elements sharing one format.</summary>
     public required int Span { get; init; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code: see HgqQuantizer
     public static HgqElementParameters From(FixedPointFormat[] formats, int span, OverflowMode overflow)
     {
         int n = formats.Length * span;

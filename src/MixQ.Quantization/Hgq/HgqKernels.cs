@@ -85,6 +85,26 @@ internal static class HgqKernels
         return new FixedPointFormat(signed, i, f);
     }
 
+    /// <summary>
+    /// <see cref="FixedPointFormat.FromRange"/> for a recorded range [min, max] (activations, one per element), without
+    /// its general-purpose cost: the same formula with table powers of two and ceil(log2) from the exponent bits. Empty,
+    /// infinite or NaN ranges, f beyond the table and formats that hit the 24-bit cap take the general function.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code: see HgqQuantizer
+    public static FixedPointFormat RangeFormat(float min, float max, int f)
+    {
+        if (!(min <= max) || !float.IsFinite(min) || !float.IsFinite(max) || f <= -Pow2.Limit || f >= Pow2.Limit)
+            return FixedPointFormat.FromRange(min, max, f);
+        int i = int.MinValue;
+        if (min < 0) i = Pow2.CeilLog2(-(double)min);
+        double top = max + Pow2.Double(-f); // the same double sum as FromRange
+        if (top > 0) i = Math.Max(i, Pow2.CeilLog2(top));
+        if (i == int.MinValue) i = -f;
+        bool signed = min < 0;
+        if ((signed ? 1 : 0) + i + f > FixedPointFormat.MaxWidth) return FixedPointFormat.FromRange(min, max, f);
+        return new FixedPointFormat(signed, i, f);
+    }
+
     // Why a block whose lanes pass the vector test needs no format: with s = v 2^f (exact) and |s| < 2^22, the
     // format of [v, v] has at most 23 bits (no cap, so f is kept) and every rounding of s lies inside its codes —
     // r <= MaxCode because v + 2^-f <= 2^i, r >= MinCode because -v <= 2^i — except in two cases sent to the scalar
@@ -398,6 +418,25 @@ internal static class HgqKernels
         PassUnclippedScalar(g[i..], clipped[i..], dx[i..]);
     }
 
+    /// <summary>g = 0 where <paramref name="clipped"/> is 1, in place (g handed over as the input's gradient).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ZeroClipped(Span<float> g, ReadOnlySpan<byte> clipped)
+    {
+        int n = g.Length;
+        if (clipped.Length != n) throw new ArgumentException("span lengths differ");
+        int i = 0;
+        ref byte pc = ref MemoryMarshal.GetReference(clipped);
+        // Blocks of 16 without a clipped entry stay as they are (the usual case); the others go entry by entry.
+        for (; i <= n - 16; i += 16)
+            if (Vector128.LoadUnsafe(ref pc, (nuint)i) != Vector128<byte>.Zero) ZeroClippedScalar(g.Slice(i, 16), clipped.Slice(i, 16));
+        ZeroClippedScalar(g[i..], clipped[i..]);
+    }
+
+    public static void ZeroClippedScalar(Span<float> g, ReadOnlySpan<byte> clipped)
+    {
+        for (int i = 0; i < g.Length; i++) if (clipped[i] != 0) g[i] = 0f;
+    }
+
     public static void PassUnclippedScalar(ReadOnlySpan<float> g, ReadOnlySpan<byte> clipped, Span<float> dx)
     {
         for (int i = 0; i < g.Length; i++) dx[i] = clipped[i] != 0 ? 0f : g[i];
@@ -410,20 +449,24 @@ internal static class HgqKernels
     /// <paramref name="sums"/> (groups add them up afterwards); exactly one of the two is given, of length end - start.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Surrogate(ReadOnlySpan<float> g, ReadOnlySpan<float> y, ReadOnlySpan<float> x, int batch, int elements, int start, int end, Span<float> df, Span<double> sums)
+    public static void Surrogate(ReadOnlySpan<float> g, ReadOnlySpan<float> y, ReadOnlySpan<float> x, int batch, int elements, int start, int end, Span<float> df, Span<double> sums, bool accumulate = false)
     {
         if ((long)batch * elements > Math.Min(g.Length, Math.Min(y.Length, x.Length)) || start < 0 || end > elements || start > end)
             throw new ArgumentException("spans too short for the batch");
         if ((df.IsEmpty ? sums.Length : df.Length) != end - start || df.IsEmpty == sums.IsEmpty && end > start)
             throw new ArgumentException("give exactly one output of length end - start");
+        if (accumulate && df.IsEmpty) throw new ArgumentException("only df can be accumulated into");
         int e = start;
-        if (Vector512.IsHardwareAccelerated) e = Surrogate512(g, y, x, batch, elements, start, end, df, sums);
-        else if (Vector256.IsHardwareAccelerated) e = Surrogate256(g, y, x, batch, elements, start, end, df, sums);
-        SurrogateScalar(g, y, x, batch, elements, e, end, df.IsEmpty ? df : df[(e - start)..], sums.IsEmpty ? sums : sums[(e - start)..]);
+        if (Vector512.IsHardwareAccelerated) e = Surrogate512(g, y, x, batch, elements, start, end, df, sums, accumulate);
+        else if (Vector256.IsHardwareAccelerated) e = Surrogate256(g, y, x, batch, elements, start, end, df, sums, accumulate);
+        SurrogateScalar(g, y, x, batch, elements, e, end, df.IsEmpty ? df : df[(e - start)..], sums.IsEmpty ? sums : sums[(e - start)..], accumulate);
     }
 
-    /// <summary>Scalar reference twin of <see cref="Surrogate"/>.</summary>
-    public static void SurrogateScalar(ReadOnlySpan<float> g, ReadOnlySpan<float> y, ReadOnlySpan<float> x, int batch, int elements, int start, int end, Span<float> df, Span<double> sums)
+    /// <summary>
+    /// Scalar reference twin of <see cref="Surrogate"/>. With <paramref name="accumulate"/>, df gets df + (float)(-ln 2 Σ)
+    /// (one float addition, as adding a separately written gradient would give).
+    /// </summary>
+    public static void SurrogateScalar(ReadOnlySpan<float> g, ReadOnlySpan<float> y, ReadOnlySpan<float> x, int batch, int elements, int start, int end, Span<float> df, Span<double> sums, bool accumulate = false)
     {
         for (int e = start; e < end; e++)
         {
@@ -434,19 +477,40 @@ internal static class HgqKernels
                 sum += (double)g[i] * ((double)y[i] - x[i]);
             }
             if (df.IsEmpty) sums[e - start] = sum;
+            else if (accumulate) df[e - start] += (float)(-Ln2 * sum);
             else df[e - start] = (float)(-Ln2 * sum);
         }
     }
 
     /// <summary>16 elements at a time (two double vectors), returns the first element it did not handle.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int Surrogate512(ReadOnlySpan<float> g, ReadOnlySpan<float> y, ReadOnlySpan<float> x, int batch, int elements, int start, int end, Span<float> df, Span<double> sums)
+    public static int Surrogate512(ReadOnlySpan<float> g, ReadOnlySpan<float> y, ReadOnlySpan<float> x, int batch, int elements, int start, int end, Span<float> df, Span<double> sums, bool accumulate = false)
     {
         ref float pg = ref MemoryMarshal.GetReference(g);
         ref float py = ref MemoryMarshal.GetReference(y);
         ref float px = ref MemoryMarshal.GetReference(x);
         var minusLn2 = Vector512.Create(-Ln2);
         int e = start;
+        int count = Vector512<float>.Count;
+        // Four vectors of elements per walk down the batch: each sample's row is read in runs of four vectors instead
+        // of one (fewer, longer strided walks). Every element still sums its batch in order n = 0, 1, ...
+        for (; e <= end - 4 * count; e += 4 * count)
+        {
+            Vector512<double> l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default, l3 = default, h3 = default;
+            for (int n = 0; n < batch; n++)
+            {
+                nuint i = (nuint)(n * elements + e);
+                Accumulate512(ref pg, ref py, ref px, i, ref l0, ref h0);
+                Accumulate512(ref pg, ref py, ref px, i + (nuint)count, ref l1, ref h1);
+                Accumulate512(ref pg, ref py, ref px, i + (nuint)(2 * count), ref l2, ref h2);
+                Accumulate512(ref pg, ref py, ref px, i + (nuint)(3 * count), ref l3, ref h3);
+            }
+            int o = e - start;
+            Store512(l0, h0, minusLn2, df, sums, o, accumulate);
+            Store512(l1, h1, minusLn2, df, sums, o + count, accumulate);
+            Store512(l2, h2, minusLn2, df, sums, o + 2 * count, accumulate);
+            Store512(l3, h3, minusLn2, df, sums, o + 3 * count, accumulate);
+        }
         for (; e <= end - Vector512<float>.Count; e += Vector512<float>.Count)
         {
             var low = Vector512<double>.Zero;
@@ -460,25 +524,65 @@ internal static class HgqKernels
                 low += Vector512.WidenLower(vg) * (Vector512.WidenLower(vy) - Vector512.WidenLower(vx));
                 high += Vector512.WidenUpper(vg) * (Vector512.WidenUpper(vy) - Vector512.WidenUpper(vx));
             }
-            int o = e - start;
-            if (df.IsEmpty)
-            {
-                low.CopyTo(sums.Slice(o, Vector512<double>.Count));
-                high.CopyTo(sums.Slice(o + Vector512<double>.Count, Vector512<double>.Count));
-            }
-            else Vector512.Narrow(minusLn2 * low, minusLn2 * high).CopyTo(df.Slice(o, Vector512<float>.Count));
+            Store512(low, high, minusLn2, df, sums, e - start, accumulate);
         }
         return e;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate512(ref float pg, ref float py, ref float px, nuint i, ref Vector512<double> low, ref Vector512<double> high)
+    {
+        var vg = Vector512.LoadUnsafe(ref pg, i);
+        var vy = Vector512.LoadUnsafe(ref py, i);
+        var vx = Vector512.LoadUnsafe(ref px, i);
+        low += Vector512.WidenLower(vg) * (Vector512.WidenLower(vy) - Vector512.WidenLower(vx));
+        high += Vector512.WidenUpper(vg) * (Vector512.WidenUpper(vy) - Vector512.WidenUpper(vx));
+    }
+
+    /// <summary>One vector of elements' sums: raw into sums, or as (float)(-ln 2 Σ) into (or added to) df at offset o.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store512(Vector512<double> low, Vector512<double> high, Vector512<double> minusLn2, Span<float> df, Span<double> sums, int o, bool accumulate)
+    {
+        if (df.IsEmpty)
+        {
+            low.CopyTo(sums.Slice(o, Vector512<double>.Count));
+            high.CopyTo(sums.Slice(o + Vector512<double>.Count, Vector512<double>.Count));
+            return;
+        }
+        var d = Vector512.Narrow(minusLn2 * low, minusLn2 * high);
+        var target = df.Slice(o, Vector512<float>.Count);
+        if (accumulate) d = Vector512.Create((ReadOnlySpan<float>)target) + d;
+        d.CopyTo(target);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int Surrogate256(ReadOnlySpan<float> g, ReadOnlySpan<float> y, ReadOnlySpan<float> x, int batch, int elements, int start, int end, Span<float> df, Span<double> sums)
+    public static int Surrogate256(ReadOnlySpan<float> g, ReadOnlySpan<float> y, ReadOnlySpan<float> x, int batch, int elements, int start, int end, Span<float> df, Span<double> sums, bool accumulate = false)
     {
         ref float pg = ref MemoryMarshal.GetReference(g);
         ref float py = ref MemoryMarshal.GetReference(y);
         ref float px = ref MemoryMarshal.GetReference(x);
         var minusLn2 = Vector256.Create(-Ln2);
         int e = start;
+        int count = Vector256<float>.Count;
+        // Four vectors of elements per walk down the batch: each sample's row is read in runs of four vectors instead
+        // of one (fewer, longer strided walks). Every element still sums its batch in order n = 0, 1, ...
+        for (; e <= end - 4 * count; e += 4 * count)
+        {
+            Vector256<double> l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default, l3 = default, h3 = default;
+            for (int n = 0; n < batch; n++)
+            {
+                nuint i = (nuint)(n * elements + e);
+                Accumulate256(ref pg, ref py, ref px, i, ref l0, ref h0);
+                Accumulate256(ref pg, ref py, ref px, i + (nuint)count, ref l1, ref h1);
+                Accumulate256(ref pg, ref py, ref px, i + (nuint)(2 * count), ref l2, ref h2);
+                Accumulate256(ref pg, ref py, ref px, i + (nuint)(3 * count), ref l3, ref h3);
+            }
+            int o = e - start;
+            Store256(l0, h0, minusLn2, df, sums, o, accumulate);
+            Store256(l1, h1, minusLn2, df, sums, o + count, accumulate);
+            Store256(l2, h2, minusLn2, df, sums, o + 2 * count, accumulate);
+            Store256(l3, h3, minusLn2, df, sums, o + 3 * count, accumulate);
+        }
         for (; e <= end - Vector256<float>.Count; e += Vector256<float>.Count)
         {
             var low = Vector256<double>.Zero;
@@ -492,15 +596,35 @@ internal static class HgqKernels
                 low += Vector256.WidenLower(vg) * (Vector256.WidenLower(vy) - Vector256.WidenLower(vx));
                 high += Vector256.WidenUpper(vg) * (Vector256.WidenUpper(vy) - Vector256.WidenUpper(vx));
             }
-            int o = e - start;
-            if (df.IsEmpty)
-            {
-                low.CopyTo(sums.Slice(o, Vector256<double>.Count));
-                high.CopyTo(sums.Slice(o + Vector256<double>.Count, Vector256<double>.Count));
-            }
-            else Vector256.Narrow(minusLn2 * low, minusLn2 * high).CopyTo(df.Slice(o, Vector256<float>.Count));
+            Store256(low, high, minusLn2, df, sums, e - start, accumulate);
         }
         return e;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate256(ref float pg, ref float py, ref float px, nuint i, ref Vector256<double> low, ref Vector256<double> high)
+    {
+        var vg = Vector256.LoadUnsafe(ref pg, i);
+        var vy = Vector256.LoadUnsafe(ref py, i);
+        var vx = Vector256.LoadUnsafe(ref px, i);
+        low += Vector256.WidenLower(vg) * (Vector256.WidenLower(vy) - Vector256.WidenLower(vx));
+        high += Vector256.WidenUpper(vg) * (Vector256.WidenUpper(vy) - Vector256.WidenUpper(vx));
+    }
+
+    /// <summary>One vector of elements' sums: raw into sums, or as (float)(-ln 2 Σ) into (or added to) df at offset o.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store256(Vector256<double> low, Vector256<double> high, Vector256<double> minusLn2, Span<float> df, Span<double> sums, int o, bool accumulate)
+    {
+        if (df.IsEmpty)
+        {
+            low.CopyTo(sums.Slice(o, Vector256<double>.Count));
+            high.CopyTo(sums.Slice(o + Vector256<double>.Count, Vector256<double>.Count));
+            return;
+        }
+        var d = Vector256.Narrow(minusLn2 * low, minusLn2 * high);
+        var target = df.Slice(o, Vector256<float>.Count);
+        if (accumulate) d = Vector256.Create((ReadOnlySpan<float>)target) + d;
+        d.CopyTo(target);
     }
 
     // ---- ranges and f ----------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MixQ.NN.Modules;
 using MixQ.Tensors;
 using MixQ.Tensors.Autograd;
@@ -19,6 +21,11 @@ namespace MixQ.Quantization.Hgq;
 /// values beyond them meet the overflow mode — exactly what the integer evaluator and the hardware do.
 /// </para>
 /// </summary>
+/// <remarks>
+/// The code that runs every training step is marked AggressiveOptimization (compiled optimized at once): a perf profile
+/// of the HGQ benchmark found parts of it (RoundedFractionalBits, ElementBits, the format getters) still in tier-0 code
+/// after hundreds of steps.
+/// </remarks>
 public sealed class HgqQuantizer : Module
 {
     private const int ElementsPerChunk = 1 << 14;
@@ -28,6 +35,8 @@ public sealed class HgqQuantizer : Module
     private bool _rangesEmpty = true;
     private float[]? _cachedSpans;
     private float[]? _cachedWeight; // storage the cached spans belong to; cleared whenever weights may change
+    private ActivationKey? _activationKey;
+    private int _spansVersion; // bumped whenever _cachedSpans is rewritten
 
     public HgqQuantizer(HgqRole role, int[] elementShape, HgqQuantizerConfig config)
     {
@@ -89,6 +98,7 @@ public sealed class HgqQuantizer : Module
     public void EndCalibration() => Calibrating = false;
 
     /// <summary>f as the forward pass uses it: round half up, clamped to the configured interval.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code (see the remarks above)
     public int[] RoundedFractionalBits()
     {
         var f = FractionalBits.Contiguous().Span;
@@ -128,11 +138,35 @@ public sealed class HgqQuantizer : Module
             }
             return formats;
         }
-        var lo = RangeMin!.Span;
-        var hi = RangeMax!.Span;
-        for (int g = 0; g < Groups; g++) formats[g] = FixedPointFormat.FromRange(lo[g], hi[g], f[g]);
+        ActivationFormats(f).Formats.CopyTo(formats, 0);
         return formats;
     }
+
+    /// <summary>
+    /// The activation formats and their per-element parameters for rounded fractional bits <paramref name="f"/> and the
+    /// current ranges. Formats follow from exactly these (rounded f, range bits), and in training they rarely change
+    /// from one step to the next (ranges only widen, f moves a fraction of a bit), so the last result is kept with the
+    /// key it came from and reused while the key is the same — checked bit for bit, so nothing (a loaded state, a new
+    /// calibration) can leave it stale. The returned object is never modified afterwards.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code (see the remarks above)
+    private HgqElementParameters ActivationFormats(int[] f)
+    {
+        var lo = RangeMin!.Span;
+        var hi = RangeMax!.Span;
+        if (_activationKey is { } key && f.AsSpan().SequenceEqual(key.F)
+            && MemoryMarshal.AsBytes(lo).SequenceEqual(MemoryMarshal.AsBytes(key.Lo.AsSpan()))
+            && MemoryMarshal.AsBytes(hi).SequenceEqual(MemoryMarshal.AsBytes(key.Hi.AsSpan())))
+            return key.Parameters;
+        var formats = new FixedPointFormat[Groups];
+        for (int g = 0; g < Groups; g++) formats[g] = HgqKernels.RangeFormat(lo[g], hi[g], f[g]);
+        var parameters = HgqElementParameters.From(formats, GroupSpan, Config.Overflow);
+        _activationKey = new ActivationKey((int[])f.Clone(), lo.ToArray(), hi.ToArray(), parameters);
+        return parameters;
+    }
+
+    /// <summary>What <see cref="ActivationFormats"/> last computed, and from which rounded f and ranges.</summary>
+    private sealed record ActivationKey(int[] F, float[] Lo, float[] Hi, HgqElementParameters Parameters);
 
     /// <summary>The integer codes of a weight (row-major like the weight).</summary>
     public long[] WeightCodes(Tensor weight)
@@ -145,6 +179,7 @@ public sealed class HgqQuantizer : Module
         return codes;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code (see the remarks above)
     public override Tensor Forward(Tensor input)
     {
         var x = input.Contiguous();
@@ -161,21 +196,32 @@ public sealed class HgqQuantizer : Module
         if (Role == HgqRole.Weight && GroupSpan == 1) QuantizeWeightElements(xs, xo, ys);
         else
         {
-            var formats = Formats(Role == HgqRole.Weight ? x : null);
-            var p = HgqElementParameters.From(formats, GroupSpan, Config.Overflow);
+            var p = Role == HgqRole.Weight
+                ? HgqElementParameters.From(Formats(x), GroupSpan, Config.Overflow)
+                : ActivationFormats(RoundedFractionalBits());
             // Wrap never clips; otherwise the backward needs to know which codes saturation clipped.
             clipped = record && x.RequiresGrad && Config.Overflow != OverflowMode.Wrap ? ArrayPool<byte>.Shared.Rent(size) : null;
             var rounding = Config.Rounding;
             var overflow = Config.Overflow;
-            BatchParallel.For(elements, chunks, (_, start, end) =>
+            if (batch > 1)
             {
-                for (int n = 0; n < batch; n++)
+                // Element-wise: whole samples per chunk, so each kernel call runs over a full row.
+                BatchParallel.For(batch, BatchParallel.ChunksFor(batch, Math.Max(1, ElementsPerChunk / elements)), (_, first, last) =>
                 {
-                    int i = n * elements + start;
-                    HgqKernels.Quantize(xs.AsSpan(xo + i, end - start), p, start, rounding, overflow, ys.AsSpan(i, end - start),
-                        clipped is null ? [] : clipped.AsSpan(i, end - start));
-                }
-            });
+                    for (int n = first; n < last; n++)
+                    {
+                        int i = n * elements;
+                        HgqKernels.Quantize(xs.AsSpan(xo + i, elements), p, 0, rounding, overflow, ys.AsSpan(i, elements),
+                            clipped is null ? [] : clipped.AsSpan(i, elements));
+                    }
+                });
+            }
+            else
+            {
+                BatchParallel.For(elements, chunks, (_, start, end) =>
+                    HgqKernels.Quantize(xs.AsSpan(xo + start, end - start), p, start, rounding, overflow, ys.AsSpan(start, end - start),
+                        clipped is null ? [] : clipped.AsSpan(start, end - start)));
+            }
             if (Role == HgqRole.Weight) CacheSpans(x, ys, p);
         }
         if (!record) return y;
@@ -185,13 +231,20 @@ public sealed class HgqQuantizer : Module
             var gy = g.Contiguous();
             float[] gs = gy.Storage;
             int go = gy.Offset;
+            // f first: its surrogate reads g, which x's gradient may then overwrite in place.
+            if (f.RequiresGrad) SurrogateGradient(gs, go, xs, xo, ys, batch, chunks);
             if (x.RequiresGrad)
             {
                 // A second backward over the same graph finds the mask already given back: quantize again to rebuild it.
                 if (clipped is null && Config.Overflow != OverflowMode.Wrap) clipped = ClippedMask(xs, xo, batch);
                 var mask = clipped;
-                // Nothing clipped (per-element weights): dx is g itself, so g becomes x's gradient without a copy.
-                if (mask is null && Graph.TryHandOver(gy, x)) { }
+                // dx is g with the clipped entries zeroed: g becomes x's gradient without a copy, zeroed in place.
+                if (Graph.TryHandOver(gy, x))
+                {
+                    if (mask is not null)
+                        BatchParallel.For(size, BatchParallel.ChunksFor(size, ElementsPerChunk), (_, start, end) =>
+                            HgqKernels.ZeroClipped(gs.AsSpan(start, end - start), mask.AsSpan(start, end - start)));
+                }
                 else GradientSink.Write(x, dx => BatchParallel.For(elements, chunks, (_, start, end) =>
                 {
                     for (int n = 0; n < batch; n++)
@@ -204,28 +257,35 @@ public sealed class HgqQuantizer : Module
                 if (mask is not null) ArrayPool<byte>.Shared.Return(mask);
                 clipped = null;
             }
-            if (f.RequiresGrad)
-            {
-                // Per-element sums over the batch, each element owned by one chunk (no races, fixed order), then groups.
-                if (GroupSpan == 1)
-                {
-                    GradientSink.Write(f, df => BatchParallel.For(elements, chunks, (_, start, end) =>
-                        HgqKernels.Surrogate(gs.AsSpan(go), ys, xs.AsSpan(xo), batch, elements, start, end, df.AsSpan(start, end - start), [])));
-                }
-                else
-                {
-                    var perElement = ArrayPool<double>.Shared.Rent(elements);
-                    BatchParallel.For(elements, chunks, (_, start, end) =>
-                        HgqKernels.Surrogate(gs.AsSpan(go), ys, xs.AsSpan(xo), batch, elements, start, end, [], perElement.AsSpan(start, end - start)));
-                    var groupSums = new double[Groups];
-                    for (int e = 0; e < elements; e++) groupSums[e / GroupSpan] += perElement[e];
-                    ArrayPool<double>.Shared.Return(perElement);
-                    GradientSink.Write(f, buffer =>
-                    {
-                        for (int k = 0; k < groupSums.Length; k++) buffer[k] = (float)(-Ln2 * groupSums[k]);
-                    });
-                }
-            }
+        });
+    }
+
+    /// <summary>
+    /// f's surrogate gradient -ln 2 Σ g (y - x): per-element sums over the batch, each element owned by one chunk
+    /// (no races, fixed order), then groups.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code (see the remarks above)
+    private void SurrogateGradient(float[] gs, int go, float[] xs, int xo, float[] ys, int batch, int chunks)
+    {
+        var f = FractionalBits;
+        int elements = ElementSize;
+        if (GroupSpan == 1)
+        {
+            // Usually f already has its EBOPs gradient: the surrogate is added to it in the same pass.
+            GradientSink.Writer surrogate(bool accumulate) => df => BatchParallel.For(elements, chunks, (_, start, end) =>
+                HgqKernels.Surrogate(gs.AsSpan(go), ys, xs.AsSpan(xo), batch, elements, start, end, df.AsSpan(start, end - start), [], accumulate));
+            GradientSink.Write(f, surrogate(false), surrogate(true));
+            return;
+        }
+        var perElement = ArrayPool<double>.Shared.Rent(elements);
+        BatchParallel.For(elements, chunks, (_, start, end) =>
+            HgqKernels.Surrogate(gs.AsSpan(go), ys, xs.AsSpan(xo), batch, elements, start, end, [], perElement.AsSpan(start, end - start)));
+        var groupSums = new double[Groups];
+        for (int e = 0; e < elements; e++) groupSums[e / GroupSpan] += perElement[e];
+        ArrayPool<double>.Shared.Return(perElement);
+        GradientSink.Write(f, buffer =>
+        {
+            for (int k = 0; k < groupSums.Length; k++) buffer[k] = (float)(-Ln2 * groupSums[k]);
         });
     }
 
@@ -250,6 +310,7 @@ public sealed class HgqQuantizer : Module
     /// over the same weight storage when there was one (the training loop asks right after the forward pass, and
     /// <see cref="ClampFractionalBits"/>, run after every optimizer step, drops that cache).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code (see the remarks above)
     public Tensor ElementBits(Tensor? weight = null)
     {
         var bits = Tensor.Uninitialized(_elementShape);
@@ -261,7 +322,7 @@ public sealed class HgqQuantizer : Module
         }
         else
         {
-            var formats = Formats();
+            var formats = ActivationFormats(RoundedFractionalBits()).Formats;
             for (int g = 0; g < Groups; g++) b.AsSpan(g * GroupSpan, GroupSpan).Fill(formats[g].Width);
         }
         var f = FractionalBits;
@@ -298,6 +359,21 @@ public sealed class HgqQuantizer : Module
         for (int e = 0; e < ElementSize; e++) destination[e] = FixedPoint.NonZeroSpan(codes[e]);
     }
 
+    /// <summary>
+    /// The quantizer's own array of weight spans when it is valid for <paramref name="weight"/> (see
+    /// <see cref="ElementBits"/>), else null; <paramref name="version"/> changes whenever the array is rewritten, so a
+    /// reader can tell later (<see cref="SpansUnchangedSince"/>) whether what it holds is still what it read.
+    /// Not a copy: read it before the next forward pass.
+    /// </summary>
+    internal float[]? CurrentWeightSpans(Tensor weight, out int version)
+    {
+        version = _spansVersion;
+        return _cachedSpans is not null && ReferenceEquals(_cachedWeight, weight.Storage) && weight.IsContiguous ? _cachedSpans : null;
+    }
+
+    internal bool SpansUnchangedSince(Tensor weight, int version) =>
+        version == _spansVersion && _cachedSpans is not null && ReferenceEquals(_cachedWeight, weight.Storage) && weight.IsContiguous;
+
     /// <summary>Integer bit counts per element (the exact counterpart of <see cref="ElementBits"/>).</summary>
     public int[] ElementBitCounts(Tensor? weight = null)
     {
@@ -309,17 +385,27 @@ public sealed class HgqQuantizer : Module
             for (int e = 0; e < ElementSize; e++) result[e] = FixedPoint.NonZeroSpan(codes[e]);
             return result;
         }
-        var formats = Formats();
+        var formats = ActivationFormats(RoundedFractionalBits()).Formats;
         for (int e = 0; e < ElementSize; e++) result[e] = formats[e / GroupSpan].Width;
         return result;
     }
 
     /// <summary>Keeps f inside [min, max] after an optimizer step (the forward clamps anyway; this stops drift).</summary>
-    public void ClampFractionalBits()
-    {
-        _cachedWeight = null; // called after every optimizer step: weights have moved
+    public void ClampFractionalBits() => AfterStep(clamped: false);
 
-        HgqKernels.Clamp(FractionalBits.Span, Config.MinFractionalBits - 0.49f, Config.MaxFractionalBits + 0.49f);
+    /// <summary>The interval <see cref="ClampFractionalBits"/> keeps f in.</summary>
+    public (float Low, float High) FractionalBitsBounds => (Config.MinFractionalBits - 0.49f, Config.MaxFractionalBits + 0.49f);
+
+    /// <summary>
+    /// After an optimizer step: forgets the cached weight spans (weights have moved) and clamps f, unless the bits'
+    /// optimizer already clamped it in its update (<paramref name="clamped"/>; see <see cref="MixQ.NN.Optim.BoundedAdam"/>).
+    /// </summary>
+    internal void AfterStep(bool clamped)
+    {
+        _cachedWeight = null;
+        if (clamped) return;
+        var (low, high) = FractionalBitsBounds;
+        HgqKernels.Clamp(FractionalBits.Span, low, high);
     }
 
     /// <summary>
@@ -327,9 +413,11 @@ public sealed class HgqQuantizer : Module
     /// its own value, its code, its value and its non-zero span, without materialising per-element formats.
     /// Weights never overflow (their range is themselves), so no entry is clipped. Same results as the general path.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code (see the remarks above)
     private void QuantizeWeightElements(float[] xs, int xo, float[] ys)
     {
         var spans = _cachedSpans ??= new float[ElementSize];
+        _spansVersion++;
         var fr = FractionalBits.Contiguous();
         float[] fs = fr.Storage;
         int fo = fr.Offset;
@@ -346,6 +434,7 @@ public sealed class HgqQuantizer : Module
     private void CacheSpans(Tensor weight, float[] quantized, HgqElementParameters p)
     {
         var spans = _cachedSpans ??= new float[ElementSize];
+        _spansVersion++;
         for (int e = 0; e < ElementSize; e++)
         {
             long code = (long)(quantized[e] * p.Scale[e]); // exact: y = m 2^-f with |m| < 2^24
@@ -365,6 +454,7 @@ public sealed class HgqQuantizer : Module
         return batched ? shape[0] : 1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code (see the remarks above)
     private void Observe(Tensor x, int batch)
     {
         var xs = x.Span;
@@ -376,14 +466,24 @@ public sealed class HgqQuantizer : Module
             hi.Fill(float.NegativeInfinity);
             _rangesEmpty = false;
         }
+        if (GroupSpan == 1)
+        {
+            // Each chunk of elements widens its own slice of the ranges over every sample, in sample order.
+            var storage = x.Storage;
+            int offset = x.Offset, elements = ElementSize;
+            float[] los = RangeMin.Storage, his = RangeMax.Storage;
+            int loOffset = RangeMin.Offset, hiOffset = RangeMax.Offset;
+            BatchParallel.For(elements, BatchParallel.ChunksFor(elements, Math.Max(1, ElementsPerChunk / batch)), (_, start, end) =>
+            {
+                for (int n = 0; n < batch; n++)
+                    HgqKernels.Widen(storage.AsSpan(offset + n * elements + start, end - start),
+                        los.AsSpan(loOffset + start, end - start), his.AsSpan(hiOffset + start, end - start));
+            });
+            return;
+        }
         for (int n = 0; n < batch; n++)
         {
             var sample = xs.Slice(n * ElementSize, ElementSize);
-            if (GroupSpan == 1)
-            {
-                HgqKernels.Widen(sample, lo, hi);
-                continue;
-            }
             for (int e = 0; e < ElementSize; e++)
             {
                 float v = sample[e];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MixQ.NN.Modules;
 using MixQ.NN.Optim;
 using MixQ.NN.Training;
@@ -17,7 +18,8 @@ public sealed class HgqTrainingExtension : ITrainingExtension
     private readonly IReadOnlyList<HgqLayer> _layers;
     private readonly HgqOptions _options;
     private readonly IReadOnlyList<Tensor> _calibration;
-    private readonly Adam? _bitsOptimizer;
+    private readonly BoundedAdam? _bitsOptimizer;
+    private readonly HashSet<Tensor> _notUpdated = new(ReferenceEqualityComparer.Instance);
     private readonly EbopsController? _controller;
 
     public HgqTrainingExtension(Module model, HgqOptions options, IReadOnlyList<Tensor> calibration)
@@ -27,7 +29,9 @@ public sealed class HgqTrainingExtension : ITrainingExtension
         _options = options;
         _calibration = calibration;
         OwnParameters = _layers.SelectMany(l => new[] { l.Weight.FractionalBits, l.Input.FractionalBits }).Where(t => t.RequiresGrad).ToList();
-        if (OwnParameters.Count > 0) _bitsOptimizer = new Adam(OwnParameters, new AdamOptions((float)options.BitsLearningRate));
+        // Adam that also clamps f into its interval in the same pass (what ClampFractionalBits did as a second pass).
+        var bounds = _layers.SelectMany(l => new[] { l.Weight, l.Input }).Where(q => q.FractionalBits.RequiresGrad).Select(q => q.FractionalBitsBounds).ToList();
+        if (OwnParameters.Count > 0) _bitsOptimizer = new BoundedAdam(OwnParameters, new AdamOptions((float)options.BitsLearningRate), bounds);
         if (options.TargetEbops is { } target) _controller = new EbopsController(target, Math.Max(options.Beta.Start, 1e-12));
         Beta = _controller?.Beta ?? options.Beta.At(0);
     }
@@ -42,6 +46,7 @@ public sealed class HgqTrainingExtension : ITrainingExtension
 
     public void OnEpochStart(int epoch) => HgqModel.ResetRanges(_model);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code: see HgqQuantizer
     public Tensor? ExtraLoss(int globalStep, int totalSteps)
     {
         Tensor? ebops = null;
@@ -57,8 +62,13 @@ public sealed class HgqTrainingExtension : ITrainingExtension
         return loss;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per-step code: see HgqQuantizer
     public void AfterStep(int globalStep, int totalSteps)
     {
+        // f the optimizer updates leaves it clamped; any other f (a buffer, or one without a gradient this step) is
+        // clamped here as before.
+        _notUpdated.Clear();
+        foreach (var p in OwnParameters) if (p.Grad is null) _notUpdated.Add(p);
         if (_bitsOptimizer is not null)
         {
             _bitsOptimizer.Step();
@@ -66,10 +76,8 @@ public sealed class HgqTrainingExtension : ITrainingExtension
             foreach (var p in OwnParameters) GradientSink.Recycle(p);
         }
         foreach (var layer in _layers)
-        {
-            layer.Weight.ClampFractionalBits();
-            layer.Input.ClampFractionalBits();
-        }
+            foreach (var q in new[] { layer.Weight, layer.Input })
+                q.AfterStep(clamped: _bitsOptimizer is not null && q.FractionalBits.RequiresGrad && !_notUpdated.Contains(q.FractionalBits));
         Beta = _controller is not null
             ? _controller.Update(LastEbops)
             : _options.Beta.At((double)(globalStep + 1) / Math.Max(1, totalSteps));

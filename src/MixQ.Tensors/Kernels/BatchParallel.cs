@@ -39,8 +39,64 @@ public static class BatchParallel
             for (int k = 0; k < chunks; k++) body(k, ChunkStart(count, chunks, k), ChunkStart(count, chunks, k + 1));
             return;
         }
+        // On the GEMM threads when they are free: they spin for a while after each product, so a pass between two
+        // GEMMs (an activation, a quantizer) starts at once instead of waking thread-pool workers that then compete
+        // with the spinning GEMM threads for the same cores. Chunks are claimed one by one by whoever is running.
+        if (ChunkJob.TryRun(count, chunks, body)) return;
         var options = new ParallelOptions { MaxDegreeOfParallelism = _maxDegree };
         Parallel.For(0, chunks, options, k => body(k, ChunkStart(count, chunks, k), ChunkStart(count, chunks, k + 1)));
+    }
+
+    /// <summary>A <see cref="For"/> as a GEMM worker job (see <see cref="GemmWorkers"/>).</summary>
+    private sealed class ChunkJob : GemmJob
+    {
+        [ThreadStatic] private static ChunkJob? _cached;
+        private int _count, _chunks, _next;
+        private Action<int, int, int>? _body;
+
+        /// <summary>Runs every chunk on this thread and the GEMM workers; false (nothing run) when they are taken.</summary>
+        public static bool TryRun(int count, int chunks, Action<int, int, int> body)
+        {
+            // Not from inside a job (a worker, or a body that nests a For): GemmWorkers serves one caller at a time.
+            if (_running) return false;
+            var job = _cached ?? new ChunkJob();
+            _cached = null;
+            job._count = count;
+            job._chunks = chunks;
+            job._next = 0;
+            job._body = body;
+            _running = true;
+            try
+            {
+                if (!GemmWorkers.TryRun(job, Math.Min(_maxDegree, chunks) - 1)) return false;
+            }
+            finally
+            {
+                _running = false;
+                job._body = null;
+                _cached = job;
+            }
+            return true;
+        }
+
+        [ThreadStatic] private static bool _running;
+
+        public override void Execute()
+        {
+            var body = _body!;
+            bool outer = _running;
+            _running = true; // a worker thread must not start a nested job either
+            try
+            {
+                int k;
+                while ((k = Interlocked.Increment(ref _next) - 1) < _chunks)
+                    body(k, ChunkStart(_count, _chunks, k), ChunkStart(_count, _chunks, k + 1));
+            }
+            finally
+            {
+                _running = outer;
+            }
+        }
     }
 
     /// <summary>

@@ -13,8 +13,9 @@ internal abstract class GemmJob
 /// item, so a worker that is slow to wake (the machine is shared) only means the caller does more items
 /// itself; the caller never waits for a worker that has not started. A worker that finishes spins briefly for
 /// the next job before sleeping: training issues GEMMs back to back, and a futex wake-up would cost more than a
-/// whole 128 x 256 x 128 product. One caller at a time: a concurrent caller (for example per-sample
-/// convolutions already running in parallel) is told to run single-threaded instead.
+/// whole 128 x 256 x 128 product. One caller at a time: a concurrent or nested caller (for example per-sample
+/// convolutions already running in parallel) is told to run single-threaded instead. BatchParallel runs its chunked
+/// passes on the same threads when they are free.
 /// </summary>
 internal static class GemmWorkers
 {
@@ -32,7 +33,8 @@ internal static class GemmWorkers
     /// <summary>Runs <paramref name="job"/> on the caller and up to helpers other threads; false if the workers are taken.</summary>
     public static bool TryRun(GemmJob job, int helpers)
     {
-        if (!Monitor.TryEnter(Gate)) return false;
+        // Monitor is re-entrant: a job's own body (a BatchParallel chunk that runs a GEMM) must not publish a new job.
+        if (Monitor.IsEntered(Gate) || !Monitor.TryEnter(Gate)) return false;
         try
         {
             while (_threads < helpers) StartThread(++_threads);

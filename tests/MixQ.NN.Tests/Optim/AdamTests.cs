@@ -25,6 +25,28 @@ public class AdamTests
     }
 
     [Fact]
+    public void BoundedAdamStepsLikeAdamThenClampsEachParameterIntoItsOwnInterval()
+    {
+        var a = Parameter("a", 1f);
+        var b = Parameter("b", 1f);
+        var bounded = new BoundedAdam([a, b], new AdamOptions(0.1f), [(0.95f, 2f), (-1f, 2f)]);
+        var (ra, rb) = (Parameter("a", 1f), Parameter("b", 1f));
+        var plain = new Adam([ra, rb], new AdamOptions(0.1f));
+        for (int step = 0; step < 3; step++)
+        {
+            foreach (var t in new[] { a, b, ra, rb }) t.Grad = Tensor.FromArray([0.5f]);
+            bounded.Step();
+            plain.Step();
+            Assert.Equal(Math.Clamp(ra.Item(), 0.95f, 2f), a.Item()); // a reaches its bound on the first step, then stays
+            ra.Span[0] = a.Item();
+            Assert.Equal(rb.Item(), b.Item()); // b never reaches its bound: plain Adam
+        }
+        Assert.Equal(0.95f, a.Item());
+        Assert.Throws<ArgumentException>(() => new BoundedAdam([a], new AdamOptions(0.1f), [(1f, 0f)]));
+        Assert.Throws<ArgumentException>(() => new BoundedAdam([a, b], new AdamOptions(0.1f), [(0f, 1f)]));
+    }
+
+    [Fact]
     public void EpsilonIsAddedOutsideTheSquareRoot()
     {
         // g = ε = 1e-8: √v̂ = 1e-8, so the first step is lr·g/(g + ε) = lr/2. With ε inside the root it would be

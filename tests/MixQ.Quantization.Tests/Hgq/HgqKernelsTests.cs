@@ -140,7 +140,7 @@ public sealed class HgqKernelsTests
     public void SurrogateVectorPathsAreBitIdenticalToTheScalarTwin(int batch)
     {
         var rng = new Random(batch);
-        foreach (int elements in new[] { 1, 15, 16, 33, 70 })
+        foreach (int elements in new[] { 1, 15, 16, 33, 70, 64 + 33, 200 })
         {
             var g = Enumerable.Range(0, batch * elements).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
             var x = Enumerable.Range(0, batch * elements).Select(_ => (float)(rng.NextDouble() * 8 - 4)).ToArray();
@@ -167,9 +167,50 @@ public sealed class HgqKernelsTests
                 var dd = new float[end - start];
                 HgqKernels.Surrogate(g, y, x, batch, elements, start, end, dd, []);
                 Assert.Equal(Bits(df), Bits(dd));
+
+                // Accumulating into an existing gradient equals writing to scratch and adding (as GradientSink did).
+                var existing = Enumerable.Range(0, end - start).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+                var expected = existing.Zip(df, (a, b) => a + b).ToArray();
+                foreach (int width in new[] { 0, 512, 256 })
+                {
+                    var acc = (float[])existing.Clone();
+                    int e = width switch
+                    {
+                        512 => HgqKernels.Surrogate512(g, y, x, batch, elements, start, end, acc, [], accumulate: true),
+                        256 => HgqKernels.Surrogate256(g, y, x, batch, elements, start, end, acc, [], accumulate: true),
+                        _ => start,
+                    };
+                    HgqKernels.SurrogateScalar(g, y, x, batch, elements, e, end, acc.AsSpan(e - start), [], accumulate: true);
+                    Assert.Equal(Bits(expected), Bits(acc));
+                }
+                var viaEntry = (float[])existing.Clone();
+                HgqKernels.Surrogate(g, y, x, batch, elements, start, end, viaEntry, [], accumulate: true);
+                Assert.Equal(Bits(expected), Bits(viaEntry));
                 for (int k = 0; k < df.Length; k++) Assert.Equal((float)(-Math.Log(2) * sums[k]), df[k]);
             }
         }
+    }
+
+    /// <summary>The fast format of a recorded range against FixedPointFormat.FromRange (its reference), edge cases included.</summary>
+    [Fact]
+    public void RangeFormatEqualsFromRange()
+    {
+        var rng = new Random(11);
+        float[] specials = [0f, -0f, 1e-40f, -1e-40f, 1e-30f, 0.5f, -0.5f, 1f, -1f, 3e20f, -3e20f, float.MaxValue, float.MinValue];
+        for (int k = 0; k < 20000; k++)
+        {
+            float a = rng.Next(4) == 0 ? specials[rng.Next(specials.Length)]
+                : (float)(rng.NextDouble() * 4 - 2) * MathF.ScaleB(1f, rng.Next(-12, 12));
+            float b = rng.Next(4) == 0 ? specials[rng.Next(specials.Length)]
+                : rng.Next(3) == 0 ? MathF.ScaleB(rng.Next(1, 64), rng.Next(-10, 4)) : (float)(rng.NextDouble() * 4 - 2) * MathF.ScaleB(1f, rng.Next(-12, 12));
+            int f = rng.Next(-34, 19);
+            var (min, max) = a <= b ? (a, b) : (b, a);
+            Assert.Equal(FixedPointFormat.FromRange(min, max, f), HgqKernels.RangeFormat(min, max, f));
+        }
+        // Empty, NaN and infinite ranges take the general function (and its errors).
+        Assert.Throws<ArgumentException>(() => HgqKernels.RangeFormat(1f, 0f, 3));
+        Assert.Throws<ArgumentException>(() => HgqKernels.RangeFormat(float.NaN, 0f, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HgqKernels.RangeFormat(float.NegativeInfinity, 0f, 3));
     }
 
     [Fact]
@@ -185,6 +226,12 @@ public sealed class HgqKernelsTests
             HgqKernels.PassUnclipped(g, clipped, dx);
             HgqKernels.PassUnclippedScalar(g, clipped, dxScalar);
             Assert.Equal(Bits(dxScalar), Bits(dx));
+            var inPlace = (float[])g.Clone();
+            HgqKernels.ZeroClipped(inPlace, clipped);
+            Assert.Equal(Bits(dxScalar), Bits(inPlace));
+            var inPlaceScalar = (float[])g.Clone();
+            HgqKernels.ZeroClippedScalar(inPlaceScalar, clipped);
+            Assert.Equal(Bits(dxScalar), Bits(inPlaceScalar));
 
             var sample = Enumerable.Range(0, n).Select(_ => rng.Next(10) == 0 ? float.NaN : (float)rng.NextDouble() * 4 - 2).ToArray();
             var lo = Enumerable.Range(0, n).Select(_ => rng.Next(3) == 0 ? float.PositiveInfinity : (float)rng.NextDouble() - 1).ToArray();

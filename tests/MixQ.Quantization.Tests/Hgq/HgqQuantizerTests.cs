@@ -174,6 +174,49 @@ public sealed class HgqQuantizerTests
             .Select(w => (float)Math.Max(0, w)).ToArray(), widths);
     }
 
+    /// <summary>
+    /// Activation formats are reused while (rounded f, ranges) stay the same; whatever changes one of them — a new f
+    /// written straight into the parameter, a wider range from a training batch, a recalibration — must show in the
+    /// next formats, bits and forward pass, exactly as computed afresh from FromRange.
+    /// </summary>
+    [Fact]
+    public void ActivationFormatsFollowEveryChangeOfFAndRanges()
+    {
+        var rng = new Random(12);
+        var config = Config(HgqGranularity.Element);
+        var q = new HgqQuantizer(HgqRole.Activation, [6], config);
+        void Check()
+        {
+            var lo = q.RangeMin!.ToArray();
+            var hi = q.RangeMax!.ToArray();
+            var f = q.FractionalBits.ToArray();
+            var expected = Enumerable.Range(0, 6).Select(e => FixedPointFormat.FromRange(lo[e], hi[e], RoundedF(f[e], config))).ToArray();
+            Assert.Equal(expected, q.Formats());
+            Assert.Equal(expected.Select(x => x.Width), q.ElementBitCounts());
+            Assert.Equal(expected.Select(x => (float)x.Width), q.ElementBits().ToArray());
+        }
+        q.Train();
+        q.Forward(Tensor.RandN(rng, 1f, 4, 6));
+        Check();
+        q.FractionalBits.Span[2] += 2f; // rounded f changes
+        Check();
+        q.FractionalBits.Span[3] += 0.01f; // raw f moves, rounded f may not: same formats either way
+        Check();
+        q.Forward(Tensor.RandN(rng, 5f, 4, 6)); // wider ranges
+        Check();
+        q.Eval();
+        q.BeginCalibration();
+        q.Forward(Tensor.RandN(rng, 0.1f, 4, 6)); // narrower ranges from a fresh calibration
+        q.EndCalibration();
+        Check();
+        var x = Tensor.RandN(rng, 0.2f, 3, 6);
+        var formats = q.Formats();
+        var y = q.Forward(x).ToArray();
+        var xs = x.ToArray();
+        for (int i = 0; i < xs.Length; i++)
+            Assert.Equal((float)Math.ScaleB(FixedPoint.Code(xs[i], formats[i % 6], config.Rounding, config.Overflow), -formats[i % 6].FractionalBits), y[i]);
+    }
+
     [Fact]
     public void AWeightWhoseFractionalBitsFallFarEnoughIsPrunedToZeroBits()
     {
