@@ -34,13 +34,13 @@ public static class SynthCommand
             string dir = parse.GetRequiredValue(design);
             string fam = parse.GetValue(family)!.Trim().ToLowerInvariant();
             if (!DesignSynthesis.Families.Contains(fam)) throw new MixQException($"--family must be xc7 or xcup, got '{parse.GetValue(family)}'");
-            var manifest = DesignManifest.Read(dir);
-            var prediction = CostPrediction.Read(dir);
             string[]? only = parse.GetValue(modules) is { } list
                 ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
             int? jobCount = parse.GetValue(jobs);
             bool perModule = only is not null || jobCount is not null;
             if (perModule && parse.GetValue(reuse)) throw new MixQException("--reuse compares a whole-design synthesis; it cannot be combined with --modules or --jobs");
+            var manifest = DesignManifest.Read(dir);
+            var prediction = CostPrediction.Read(dir);
             var (report, elapsed) = parse.GetValue(reuse) ? DesignSynthesis.Reuse(dir, fam)
                 : perModule ? DesignSynthesis.RunModules(dir, fam, only, jobCount ?? 1)
                 : DesignSynthesis.Run(dir, fam);
