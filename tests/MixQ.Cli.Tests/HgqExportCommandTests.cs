@@ -69,5 +69,17 @@ public sealed class HgqExportCommandTests : IDisposable
             Assert.Equal("hgq", json.RootElement.GetProperty("method").GetString());
         Assert.Contains("shift requantize", File.ReadAllText(Path.Combine(design, "mixq_top.v")));
         Assert.Equal(50, File.ReadAllLines(Path.Combine(design, "vectors", "outputs.txt")).Length);
+        // The HGQ design is priced like a row-wise one: one prediction row per generated module, for both families.
+        Assert.DoesNotContain("no cost-model prediction", unrolled.Stderr);
+        using var prediction = JsonDocument.Parse(File.ReadAllText(Path.Combine(design, "prediction.json")));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(design, "design.json")));
+        var modules = manifest.RootElement.GetProperty("modules").EnumerateArray().Select(m => m.GetProperty("module").GetString()).ToArray();
+        foreach (string family in new[] { "xc7", "xcup" })
+        {
+            var f = prediction.RootElement.GetProperty("families").GetProperty(family);
+            Assert.Equal("generated-design", f.GetProperty("basis").GetString());
+            Assert.Equal(modules, f.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("layer").GetString()).ToArray());
+            Assert.True(f.GetProperty("total").GetProperty("luts").GetDouble() > 0);
+        }
     }
 }

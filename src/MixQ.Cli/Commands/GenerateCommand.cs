@@ -56,19 +56,15 @@ public static class GenerateCommand
             var vectors = TestVectors.FromEngine(engine, test.Features.AsSpan(0, test.Count * test.SampleSize), test.Count);
             string dir = parse.GetRequiredValue(outDir);
             var manifest = DesignWriter.Write(integer, architecture, vectors, dir);
-            if (plan is null) Console.Error.WriteLine("no cost-model prediction: the cost model takes row-wise plans, not HGQ models");
-            else
+            try
             {
-                try
-                {
-                    var prediction = CostPrediction.Compute(model, spec, plan, integer, architecture);
-                    AtomicFile.WriteAllText(Path.Combine(dir, CostPrediction.FileName), prediction.ToJson());
-                }
-                catch (MixQException e)
-                {
-                    // The design is complete without it; mixq synth then reports synthesis figures alone.
-                    Console.Error.WriteLine($"no cost-model prediction: {e.Message}");
-                }
+                var prediction = CostPrediction.Compute(integer, architecture);
+                AtomicFile.WriteAllText(Path.Combine(dir, CostPrediction.FileName), prediction.ToJson());
+            }
+            catch (MixQException e)
+            {
+                // The design is complete without it; mixq synth then reports synthesis figures alone.
+                Console.Error.WriteLine($"no cost-model prediction: {e.Message}");
             }
             Console.WriteLine($"{spec.Name} ({integer.Method}): {architecture} design in {dir}: {manifest.Modules.Count} modules, " +
                               $"{vectors.Count} test vectors, testbench sim/{Codegen.Simulation.VerilatorTestbench.ScriptName}, HLS C++ in hls/");

@@ -1,20 +1,19 @@
 using System.Text.Json;
 using MixQ.Codegen.Gemm;
+using MixQ.Codegen.Verilog;
 using MixQ.Hardware.Cost;
 using MixQ.Hardware.Devices;
 using MixQ.Hardware.Estimate;
-using MixQ.NN.Modules;
-using MixQ.NN.Models;
 using MixQ.Quantization.Integer;
-using MixQ.Quantization.Plans;
 
 namespace MixQ.Codegen.Design;
 
 /// <summary>
 /// prediction.json: the cost model's (MixQ.Hardware) resource estimate for a generated design, per layer and in
 /// total, for each FPGA family (xc7 on the XC7Z020, xcup on the XCZU9EG). Written by `mixq generate` from the
-/// quantized checkpoint, read by `mixq synth` to set the prediction next to yosys's figures. Unrolled designs are
-/// predicted per layer module, GEMM designs per core (the engine is shared by all layers).
+/// integer model (row-wise and HGQ), read by `mixq synth` to set the prediction next to yosys's figures. Both price the
+/// structure the generator wrote: unrolled designs per module (<see cref="UnrolledPrice"/>), GEMM designs per core
+/// (the engine is shared by all layers).
 /// </summary>
 public sealed record CostPrediction(IReadOnlyDictionary<string, CostPrediction.FamilyPrediction> Families)
 {
@@ -33,29 +32,34 @@ public sealed record CostPrediction(IReadOnlyDictionary<string, CostPrediction.F
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>
-    /// The prediction for a design of <paramref name="architecture"/> generated from <paramref name="integer"/> (the
-    /// integer model of the quantized <paramref name="model"/>): unrolled designs per layer (<see cref="Estimator.Unrolled"/>),
-    /// GEMM designs per core for the lanes the generator builds by default (<see cref="LaneEngine"/>).
+    /// The prediction for the design of <paramref name="architecture"/> the generator builds from <paramref name="integer"/>
+    /// (row-wise and HGQ models alike): unrolled designs module by module (<see cref="ForUnrolled"/>), GEMM designs per
+    /// core for the lanes the generator builds by default (<see cref="LaneEngine"/>).
     /// </summary>
-    public static CostPrediction Compute(Module model, ModelSpec spec, QuantizationPlan plan, IntegerModel integer, string architecture)
+    public static CostPrediction Compute(IntegerModel integer, string architecture)
     {
         var families = new SortedDictionary<string, FamilyPrediction>(StringComparer.Ordinal);
+        var unrolled = architecture == "gemm" ? null : UnrolledDesign.Build(integer);
+        var gemm = architecture == "gemm" ? GemmDesign.Build(integer) : null;
         foreach (var (family, deviceName) in new[] { ("xc7", "XC7Z020"), ("xcup", "XCZU9EG") })
         {
             var device = DeviceCatalog.Resolve(deviceName);
-            families[family] = architecture == "gemm"
-                ? ForGemm(device, GemmDesign.Build(integer))
-                : ForUnrolled(device, Estimator.Unrolled(device, CostModel.Default, ModelShapes.Trace(model, spec.InputShape), plan, WeightLevels.FromModel(model, plan)));
+            families[family] = gemm is not null ? ForGemm(device, gemm) : ForUnrolled(device, unrolled!);
         }
         return new CostPrediction(families);
     }
 
-    private static FamilyPrediction ForUnrolled(FpgaDevice device, DesignEstimate estimate)
+    /// <summary>
+    /// The generated unrolled design priced module by module (<see cref="UnrolledPrice"/>); the top holds only wiring.
+    /// Cycles: the beats a module takes in per frame; in total the design's input beats per inference (its initiation
+    /// interval: one frame enters while the previous one is in the pipeline).
+    /// </summary>
+    public static FamilyPrediction ForUnrolled(FpgaDevice device, UnrolledDesign design, CostModel? cost = null)
     {
-        var layers = estimate.Layers.Select(l => new LayerPrediction(l.Name, l.Luts, l.FlipFlops, l.Dsps, l.Bram36, l.Cycles)).ToArray();
-        var t = estimate.Total;
-        return new FamilyPrediction(device.Name, estimate.Architecture, layers,
-            new LayerPrediction("total", t.Luts, t.FlipFlops, t.Dsps, t.Bram36, estimate.CyclesPerFrame), GeneratedDesignBasis);
+        cost ??= CostModel.Default;
+        var layers = design.Stages.Select(s => Row(s.Module, UnrolledPrice.Stage(s, cost, device.DspKind), s.In.Beats)).ToArray();
+        var total = layers.Aggregate(Resources.Zero, (t, l) => t + new Resources(l.Luts, l.FlipFlops, l.Dsps, l.Bram36));
+        return new FamilyPrediction(device.Name, "unrolled", layers, Row("total", total, design.Input.Beats), GeneratedDesignBasis);
     }
 
     /// <summary>

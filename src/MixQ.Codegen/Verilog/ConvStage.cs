@@ -19,6 +19,11 @@ internal sealed class ConvStage(string module, IReadOnlyList<string> layers, Sta
 
     public override int Latency => 1 + _mac.Depth;
 
+    /// <summary>The line buffer and the arithmetic (for the cost prediction of the generated design).</summary>
+    internal WindowGenerator Window => _window;
+
+    internal MacPipeline Mac => _mac;
+
     public override void Emit(VerilogText w)
     {
         EmitHeader(w, $"conv2d {In.Channels}x{In.Height}x{In.Width} -> {Out.Channels}x{Out.Height}x{Out.Width}, kernel {kernel}, stride {stride}, padding {padding}; line buffer, constant shift-add weights, {accBits}-bit accumulators");

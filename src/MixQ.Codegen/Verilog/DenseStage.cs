@@ -14,6 +14,9 @@ internal sealed class DenseStage(string module, IReadOnlyList<string> layers, St
 
     public override int Latency => _mac.Depth;
 
+    /// <summary>The arithmetic (for the cost prediction of the generated design).</summary>
+    internal MacPipeline Mac => _mac;
+
     public override void Emit(VerilogText w)
     {
         EmitHeader(w, $"dense {In.Lanes} -> {Out.Lanes}, constant shift-add weights, {accBits}-bit accumulators");

@@ -31,6 +31,15 @@ internal sealed class MacPipeline(IReadOnlyList<IntType> tapTypes, IReadOnlyList
         return rows.Select((r, i) => AdderTree.Build(r, bias[i], ranges, levels)).ToArray();
     }
 
+    /// <summary>Accumulator width, the requantization of each row and the output type (for the cost prediction).</summary>
+    public int AccBits => accBits;
+
+    public IReadOnlyList<Requant> Requants => requant;
+
+    public IntType OutType => outType;
+
+    public IReadOnlyList<IntType> TapTypes => tapTypes;
+
     public int ProductBits => accBits + 32 + 1 + requant.Select(q => BitLength(Math.Abs(q.Offset)) - accBits - 31).Where(b => b > 0).DefaultIfEmpty(0).Max();
 
     private static int BitLength(long v) => 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)v);

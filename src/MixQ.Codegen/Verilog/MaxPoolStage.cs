@@ -8,6 +8,11 @@ internal sealed class MaxPoolStage(string module, IReadOnlyList<string> layers, 
 
     public override int Latency => 2;
 
+    /// <summary>The line buffer and the window size (for the cost prediction of the generated design).</summary>
+    internal WindowGenerator Window => _window;
+
+    internal int Kernel => kernel;
+
     public override void Emit(VerilogText w)
     {
         EmitHeader(w, $"max pool {kernel}x{kernel} stride {stride} over {In.Channels}x{In.Height}x{In.Width}; line buffer");

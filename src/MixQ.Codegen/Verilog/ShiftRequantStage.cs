@@ -20,6 +20,9 @@ internal sealed class ShiftRequantStage(string module, IReadOnlyList<string> lay
 
     public override int Latency => _table is null ? 1 : 2;
 
+    /// <summary>The per-lane formats (for the cost prediction of the generated design).</summary>
+    internal ElementFormats Formats => formats;
+
     public override void Emit(VerilogText w)
     {
         EmitHeader(w, $"shift requantize {In.Lanes} lanes x {In.Beats} beats ({ElementFormats.Name(formats.Rounding)}, {ElementFormats.Name(formats.Overflow)}), per-element widths {formats.Widths.Min()}..{formats.Widths.Max()}");

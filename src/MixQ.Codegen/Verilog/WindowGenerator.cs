@@ -9,6 +9,7 @@ namespace MixQ.Codegen.Verilog;
 /// </summary>
 internal sealed class WindowGenerator(StagePorts input, int kernel, int stride, int padding)
 {
+    public int Kernel => kernel;
     public int PaddedHeight => input.Height + 2 * padding;
     public int PaddedWidth => input.Width + 2 * padding;
     public int PixelBits => input.DataBits;

@@ -1,3 +1,4 @@
+using MixQ.Hardware.Devices;
 using MixQ.Quantization.NumberSystems;
 
 namespace MixQ.Hardware.Cost;
@@ -64,6 +65,23 @@ internal static class CostFeatures
         }
         return [bits, signedBits, adders, adders * a];
     }
+
+    /// <summary>
+    /// Requantization multiplier acc * m + offset of a P = acc + m + 1-bit product: [P, split x P, split, 1], split when
+    /// both operands are cut into pieces (more than two slices). yosys keeps the offset addition and the product
+    /// register in the fabric for every block measured, one slice or several (the offset is as wide as the product); a
+    /// product cut along one operand adds its two partial products in the same adder, one cut along both needs a
+    /// second adder.
+    /// </summary>
+    public static double[] RequantMultiplier(int accBits, int constantBits, DspKind dsp)
+    {
+        int p = accBits + constantBits + 1;
+        double split = CostModel.MultiplierDsps(accBits, constantBits + 1, dsp) > 2 ? 1 : 0;
+        return [p, split * p, split, 1];
+    }
+
+    /// <summary>Requantization tail: [rounding-adder bits (0 without a shift), product bits compared, output bits, 1].</summary>
+    public static double[] RequantTail(int width, int shift, int outBits) => [shift > 0 ? width : 0, width, outBits, 1];
 
     /// <summary>n-bit adder or accumulator: n, a constant.</summary>
     public static double[] Linear(int n) => [n, 1];

@@ -22,6 +22,8 @@ public sealed class CostModel
     private readonly double[] _adder;
     private readonly double[] _accumulator;
     private readonly double[] _packed;
+    private readonly double[] _requantMultiplier;
+    private readonly double[] _requantTail;
 
     public CostModel(CalibrationTable table)
     {
@@ -34,6 +36,10 @@ public sealed class CostModel
         _adder = FitKind(BlockKind.Adder, e => CostFeatures.Linear(e.Width));
         _accumulator = FitKind(BlockKind.Accumulator, e => CostFeatures.Linear(e.Width));
         _packed = FitKind(BlockKind.PackedDsp, e => CostFeatures.PackedCorrection(e.Count, e.WeightBits, e.ActBits));
+        // The generated-design primitives are fitted to LUTs as `mixq synth` counts them (INV cells included): the
+        // constant offsets and rounding constants of a requantization become inverters on the carry chain.
+        _requantMultiplier = FitKind(BlockKind.RequantMultiplier, e => CostFeatures.RequantMultiplier(e.Width, e.WeightBits, DspKind.DSP48E1), luts: MeasuredLuts);
+        _requantTail = FitKind(BlockKind.RequantTail, e => CostFeatures.RequantTail(e.Width, e.WeightBits, e.ActBits), luts: MeasuredLuts);
     }
 
     /// <summary>The model fitted to the table shipped with MixQ.</summary>
@@ -190,6 +196,47 @@ public sealed class CostModel
         return multiplier + (1.0 / TreeInputs) * (tree + acc) + new Resources(0, productBits, 0, 0);
     }
 
+    /// <summary>
+    /// A registered two-input adder of an adder-tree node: operands of <paramref name="operandBits"/> bits that overlap
+    /// (bits below a shifted operand pass through without a LUT) on the carry chain, its <paramref name="sumBits"/>-bit
+    /// sum in flip-flops. The calibrated adder (add_n: n LUTs for an (n+1)-bit sum; the ptree blocks are exactly this).
+    /// </summary>
+    public Resources TreeAdder(int operandBits, int sumBits) => Adder(Math.Max(1, operandBits)) + new Resources(0, sumBits, 0, 0);
+
+    /// <summary>
+    /// DSP slices of a signed <paramref name="aBits"/> x <paramref name="bBits"/> multiply as yosys 0.23 maps it: one
+    /// slice when the wider operand fits the slice's wide port (25 bits on DSP48E1, 27 on DSP48E2) and the narrower its
+    /// 18-bit port; otherwise each operand is cut into the port width plus 17-bit (unsigned) pieces and every pair of
+    /// pieces takes a slice. Checked against the calibration table's RequantMultiplier blocks.
+    /// </summary>
+    public static int MultiplierDsps(int aBits, int bBits, DspKind dsp)
+    {
+        int wide = Math.Max(aBits, bBits), narrow = Math.Min(aBits, bBits);
+        return Pieces(wide, dsp == DspKind.DSP48E1 ? 25 : 27) * Pieces(narrow, 18);
+    }
+
+    private static int Pieces(int bits, int port) => bits <= port ? 1 : 1 + (bits - port + 16) / 17;
+
+    /// <summary>
+    /// The requantization multiplier of an unrolled row, prod &lt;= acc * m + offset (registered): its DSP slices
+    /// (<see cref="MultiplierDsps"/> of the accumulator and the constant as signed numbers), the offset and
+    /// partial-product additions in LUTs (calibrated, <see cref="CostFeatures.RequantMultiplier"/>) and the product
+    /// register (acc + m + 1 bits) in flip-flops.
+    /// </summary>
+    public Resources RequantMultiplier(int accBits, int constantBits, DspKind dsp)
+    {
+        int dsps = MultiplierDsps(accBits, constantBits + 1, dsp);
+        double luts = Math.Max(0, CostFeatures.Dot(CostFeatures.RequantMultiplier(accBits, constantBits, dsp), _requantMultiplier));
+        return new Resources(luts, accBits + constantBits + 1, dsps, 0);
+    }
+
+    /// <summary>
+    /// Round half away from zero, shift by <paramref name="shift"/> (0: none) and clamp a <paramref name="width"/>-bit
+    /// product into a registered <paramref name="outBits"/>-bit output (calibrated LUTs; the output register in FFs).
+    /// </summary>
+    public Resources RequantTail(int width, int shift, int outBits) =>
+        new(Math.Max(0, CostFeatures.Dot(CostFeatures.RequantTail(width, shift, outBits), _requantTail)), outBits, 0, 0);
+
     /// <summary>The fitted LUT coefficients per block kind, in the order of the features of docs/hardware.md.</summary>
     public IReadOnlyDictionary<string, double[]> Coefficients => new Dictionary<string, double[]>
     {
@@ -200,6 +247,8 @@ public sealed class CostModel
         ["adder (n, 1)"] = _adder,
         ["accumulator (n, 1)"] = _accumulator,
         ["packed_dsp_correction ((lanes-1)*S)"] = _packed,
+        ["requant_multiplier (P, split*P, split, 1)"] = _requantMultiplier,
+        ["requant_tail (rounding bits, width, out bits, 1)"] = _requantTail,
     };
 
     /// <summary>The model's LUT prediction for a calibration entry (what <see cref="Residuals"/> compares against).</summary>
@@ -215,8 +264,16 @@ public sealed class CostModel
         BlockKind.PipelinedAdderTree => AdderTree(e.Count, e.Width).Luts,
         BlockKind.Accumulator => Accumulator(e.Width).Luts,
         BlockKind.PackedDsp => e.Count * Multiplier(NumberFormat.Fixed(e.WeightBits), e.ActBits, MultiplierKind.FixedDsp, WeightBinding.Runtime).Luts,
+        BlockKind.RequantMultiplier => RequantMultiplier(e.Width, e.WeightBits, DspKind.DSP48E1).Luts,
+        BlockKind.RequantTail => RequantTail(e.Width, e.WeightBits, e.ActBits).Luts,
         _ => throw new ArgumentOutOfRangeException(nameof(e)),
     };
+
+    /// <summary>
+    /// The LUTs a block's prediction is compared with: LUT cells, plus INV cells for the kinds fitted to LUTs as
+    /// `mixq synth` counts them (the requantization blocks of generated designs).
+    /// </summary>
+    public static int MeasuredLuts(CalibrationEntry e) => e.Kind is BlockKind.RequantMultiplier or BlockKind.RequantTail ? e.LutsWithInverters : e.Luts;
 
     /// <summary>Predicted vs measured LUTs for every block of the table.</summary>
     public IReadOnlyList<(CalibrationEntry Entry, double Predicted)> Residuals() => Table.Blocks.Select(e => (e, PredictLuts(e))).ToArray();
@@ -247,11 +304,11 @@ public sealed class CostModel
         return sum;
     }
 
-    private double[] FitKind(BlockKind kind, Func<CalibrationEntry, double[]> features, Func<CalibrationEntry, bool>? where = null)
+    private double[] FitKind(BlockKind kind, Func<CalibrationEntry, double[]> features, Func<CalibrationEntry, bool>? where = null, Func<CalibrationEntry, int>? luts = null)
     {
         var rows = Table.Blocks.Where(b => b.Kind == kind && (where?.Invoke(b) ?? true)).ToArray();
         if (rows.Length == 0) throw new MixQException($"calibration table ({Table.Tool}) has no {kind} blocks to fit");
-        return LeastSquares.Fit(rows.Select(features).ToArray(), rows.Select(r => (double)r.Luts).ToArray());
+        return LeastSquares.Fit(rows.Select(features).ToArray(), rows.Select(r => (double)(luts ?? (e => e.Luts))(r)).ToArray());
     }
 
     private static void CheckActBits(int actBits)

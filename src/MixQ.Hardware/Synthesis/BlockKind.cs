@@ -32,4 +32,17 @@ public enum BlockKind
 
     /// <summary>Products packed into one DSP slice (2 or 4 lanes) with the LUT lane correction.</summary>
     PackedDsp,
+
+    /// <summary>
+    /// A requantization multiplier as the unrolled generator writes it: a registered acc * m + offset of a signed
+    /// <c>Width</c>-bit accumulator and a <c>WeightBits</c>-bit constant m (the integer engine's Q31 multipliers are
+    /// 31 bits), left to yosys's DSP mapping.
+    /// </summary>
+    RequantMultiplier,
+
+    /// <summary>
+    /// The requantization tail: a <c>Width</c>-bit product rounded half away from zero, shifted right by
+    /// <c>WeightBits</c> (0: no rounding adder, the clamp alone) and clamped into a registered <c>ActBits</c>-bit output.
+    /// </summary>
+    RequantTail,
 }

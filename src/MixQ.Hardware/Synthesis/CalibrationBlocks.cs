@@ -38,6 +38,11 @@ public static class CalibrationBlocks
         blocks.Add(PackedDsp(2, 8, 8));
         blocks.Add(PackedDsp(2, 8, 4));
         blocks.Add(PackedDsp(4, 4, 4));
+        foreach (int a in new[] { 8, 12, 16, 20, 24, 28 }) blocks.Add(RequantMultiplier(a, 31));
+        blocks.Add(RequantMultiplier(10, 16));
+        blocks.Add(RequantMultiplier(16, 24));
+        foreach (var (w, s, o) in new[] { (35, 25, 3), (43, 30, 8), (50, 40, 6), (58, 49, 4), (45, 38, 10), (12, 0, 8), (20, 0, 6), (30, 0, 10) })
+            blocks.Add(RequantTail(w, s, o));
         return blocks;
     }
 
@@ -217,6 +222,34 @@ public static class CalibrationBlocks
         body.AppendLine($"  assign p0 = pp[{s - 1}:0];");
         for (int i = 1; i < lanes; i++) body.AppendLine($"  assign p{i} = pp[{(i + 1) * s - 1}:{i * s}] + pp[{i * s - 1}];");
         return new($"dsp_pack{lanes}_w{m}_a{a}", BlockKind.PackedDsp, "fixed", m, a, 0, lanes, true, Module(ports, body.ToString().TrimEnd()));
+    }
+
+    /// <summary>
+    /// prod &lt;= acc * m + offset, registered with an enable, as <c>MacPipeline</c> writes it: an <paramref name="accBits"/>-bit
+    /// signed accumulator, a <paramref name="constantBits"/>-bit constant (top bit set, the rest a fixed pattern), a
+    /// product of accBits + 33 bits.
+    /// </summary>
+    public static CalibrationBlock RequantMultiplier(int accBits, int constantBits)
+    {
+        long m = (1L << (constantBits - 1)) | (0x5A5A5A5AL & ((1L << (constantBits - 1)) - 1));
+        int p = accBits + 33;
+        long offset = -((1L << (accBits + constantBits - 6)) + 12345);
+        return new($"rqmul_a{accBits}_m{constantBits}", BlockKind.RequantMultiplier, "", constantBits, 0, accBits, 1, true,
+            Module($"input clk, input en, input signed [{accBits - 1}:0] acc, output reg signed [{p - 1}:0] prod",
+                $"  always @(posedge clk) if (en) prod <= acc * 32'sd{m.ToString(CultureInfo.InvariantCulture)} + -{p}'sd{(-offset).ToString(CultureInfo.InvariantCulture)};"));
+    }
+
+    /// <summary>
+    /// Round half away from zero, arithmetic shift by <paramref name="shift"/> and clamp to [0, 2^outBits - 1] into a
+    /// registered output, as <c>MacPipeline</c> writes step 3; shift 0 is the clamp alone (HGQ's ReLU on accumulators).
+    /// </summary>
+    public static CalibrationBlock RequantTail(int width, int shift, int outBits)
+    {
+        string max = $"{width}'sd{((1L << outBits) - 1).ToString(CultureInfo.InvariantCulture)}", maxOut = $"64'sd{((1L << outBits) - 1).ToString(CultureInfo.InvariantCulture)}";
+        string rnd = shift == 0 ? "pe" : $"(pe + {width}'sh{(1L << (shift - 1)).ToString("x", CultureInfo.InvariantCulture)} - (pe[{width - 1}] ? {width}'sd1 : {width}'sd0)) >>> {shift}";
+        return new($"rqtail_w{width}_s{shift}_o{outBits}", BlockKind.RequantTail, "", shift, outBits, width, 1, false,
+            Module($"input clk, input en, input signed [{width - 1}:0] pe, output reg [{outBits - 1}:0] out",
+                $"  wire signed [{width - 1}:0] rnd = {rnd};\n  always @(posedge clk) if (en) out <= (rnd > {max}) ? {maxOut} : (rnd < {width}'sd0) ? 64'sd0 : rnd[{outBits - 1}:0];"));
     }
 
     private static string Module(string ports, string body) => $"module top({ports});\n{body}\nendmodule\n";
