@@ -42,8 +42,4 @@ public sealed class CodegenCommandTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, "design.json"), "{ not json");
         AssertError(MixQProcess.Run(_dir, "synth", "--design", _dir), "not a valid design manifest");
     }
-
-    [Fact]
-    public void SynthRejectsReuseWithPerModuleSynthesis() =>
-        AssertError(MixQProcess.Run(_dir, "synth", "--design", _dir, "--modules", "mixq_s0_conv", "--reuse"), "cannot be combined with --modules or --jobs");
 }

@@ -18,7 +18,7 @@ public static class SynthCommand
         var json = new Option<bool>("--json") { Description = "Print a JSON summary as the last line" };
         var reuse = new Option<bool>("--reuse")
         {
-            Description = "Compare the statistics of the last synthesis (synth-FAMILY/stat.json) with the current prediction instead of running yosys again",
+            Description = "Compare the statistics of the last synthesis (synth-FAMILY/stat.json, or each module's with --modules/--jobs) with the current prediction instead of running yosys again",
         };
         var modules = new Option<string?>("--modules")
         {
@@ -38,11 +38,10 @@ public static class SynthCommand
                 ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
             int? jobCount = parse.GetValue(jobs);
             bool perModule = only is not null || jobCount is not null;
-            if (perModule && parse.GetValue(reuse)) throw new MixQException("--reuse compares a whole-design synthesis; it cannot be combined with --modules or --jobs");
             var manifest = DesignManifest.Read(dir);
             var prediction = CostPrediction.Read(dir);
-            var (report, elapsed) = parse.GetValue(reuse) ? DesignSynthesis.Reuse(dir, fam)
-                : perModule ? DesignSynthesis.RunModules(dir, fam, only, jobCount ?? 1)
+            var (report, elapsed) = perModule ? DesignSynthesis.RunModules(dir, fam, only, jobCount ?? 1, reuse: parse.GetValue(reuse))
+                : parse.GetValue(reuse) ? DesignSynthesis.Reuse(dir, fam)
                 : DesignSynthesis.Run(dir, fam);
             CostPrediction.FamilyPrediction? familyPrediction = null;
             prediction?.Families.TryGetValue(fam, out familyPrediction);

@@ -164,16 +164,39 @@ public static class UnrolledPrice
         int inBits = q.In.Element.SignedBits, outBits = q.Out.Element.Bits;
         bool saturates = f.Overflow != OverflowMode.Wrap;
         var total = Resources.Zero;
-        for (int e = 0; e < f.Count; e++)
+        Resources Lane(int e)
         {
             int width = f.Widths[e];
-            if (width == 0) continue;
+            if (width == 0) return Resources.Zero;
             int shift = f.Shifts[e];
             bool rounds = shift > 0 && f.Rounding != RoundingMode.Truncate;
             int significant = Math.Max(1, inBits - Math.Max(0, shift) + 1);
-            if (rounds) total += Resources.Lut(significant);
-            else if (saturates) total += Resources.Lut(0.8 * significant); // two comparisons against constants, no adder
-            total += new Resources(0, saturates ? Math.Max(width, outBits - f.Aligns[e]) : width, 0, 0);
+            var lane = rounds ? Resources.Lut(significant) : saturates ? Resources.Lut(0.8 * significant) : Resources.Zero; // two comparisons against constants, no adder
+            return lane + new Resources(0, saturates ? Math.Max(width, outBits - f.Aligns[e]) : width, 0, 0);
+        }
+        if (q.In.Beats == 1)
+        {
+            for (int e = 0; e < f.Count; e++) total += Lane(e);
+            return total;
+        }
+        // A pixel stream: one lane per channel. A lane whose pixels share a format is built once with that format's
+        // constants; a lane with a per-pixel table (PixelFormatTable) has a variable shifter, a rounding adder and
+        // two comparisons against table bounds, two registered steps, and its share of the table ROM.
+        var table = PixelFormatTable.For(f, q.In, q.Out.Element);
+        var tabled = table?.Lanes.ToDictionary(l => l.Lane) ?? [];
+        int beats = q.In.Beats;
+        foreach (int lane in Enumerable.Range(0, q.In.Lanes))
+        {
+            if (!tabled.TryGetValue(lane, out var t))
+            {
+                total += Lane(lane * beats);
+                continue;
+            }
+            int wordBits = t.ShiftBits + t.RoundBits + 2 * t.CodeBits + t.AlignBits;
+            double shifter = t.WorkBits * t.ShiftBits / 2.0;             // 2:1 mux levels, two per LUT6
+            double arithmetic = t.WorkBits + 2 * t.CodeBits;             // rounding adder, two bound comparisons (carry chains)
+            double rom = Math.Ceiling(beats / 64.0) * wordBits;          // LUT6 ROM, 64 entries per LUT and bit
+            total += new Resources(shifter + arithmetic + rom, wordBits + t.WorkBits + 2 * t.CodeBits, 0, 0);
         }
         return total;
     }

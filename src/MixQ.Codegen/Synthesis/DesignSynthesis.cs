@@ -32,20 +32,29 @@ public static class DesignSynthesis
         string folder = Path.Combine(designFolder, $"synth-{family}");
         string stat = Path.Combine(folder, "stat.json");
         if (!File.Exists(stat)) throw new MixQException($"{stat} does not exist: run mixq synth --design {designFolder} --family {family} without --reuse first");
+        RequireUnchanged(designFolder, folder, manifest);
+        return (SynthesisReport.Parse(File.ReadAllText(stat), stat), TimeSpan.Zero);
+    }
+
+    /// <summary>Refuses statistics in <paramref name="folder"/> when an input of their synthesis changed since.</summary>
+    private static void RequireUnchanged(string designFolder, string folder, DesignManifest manifest)
+    {
+        string stat = Path.Combine(folder, "stat.json");
         string digests = Path.Combine(folder, DigestFile);
         var inputs = Inputs(designFolder, manifest);
         string? changed = File.Exists(digests)
             ? (File.ReadAllText(digests) == Digests(designFolder, inputs) ? null : "the design's Verilog or ROM images")
             : inputs.FirstOrDefault(f => File.GetLastWriteTimeUtc(Path.Combine(designFolder, f)) > File.GetLastWriteTimeUtc(stat));
         if (changed is not null) throw new MixQException($"{changed} changed after the last synthesis ({stat}): run mixq synth without --reuse");
-        return (SynthesisReport.Parse(File.ReadAllText(stat), stat), TimeSpan.Zero);
     }
 
     private const string DigestFile = "inputs.sha256";
 
     /// <summary>Records what was synthesized (SHA-256 of every input), so --reuse can tell a regenerated but identical design from a changed one.</summary>
-    internal static void RecordInputs(string designFolder, string family) =>
-        AtomicFile.WriteAllText(Path.Combine(designFolder, $"synth-{family}", DigestFile), Digests(designFolder, Inputs(designFolder, DesignManifest.Read(designFolder))));
+    internal static void RecordInputs(string designFolder, string family) => RecordInputsIn(designFolder, Path.Combine(designFolder, $"synth-{family}"));
+
+    private static void RecordInputsIn(string designFolder, string folder) =>
+        AtomicFile.WriteAllText(Path.Combine(folder, DigestFile), Digests(designFolder, Inputs(designFolder, DesignManifest.Read(designFolder))));
 
     /// <summary>What yosys reads: the Verilog files and, for the GEMM engine, the ROM images (relative paths, sorted).</summary>
     private static string[] Inputs(string designFolder, DesignManifest manifest)
@@ -85,8 +94,10 @@ public static class DesignSynthesis
     /// <paramref name="jobs"/> yosys processes at once; files in DIR/synth-FAMILY/modules/MODULE/. The counts equal the
     /// module's counts in a whole-design run, which keeps the hierarchy and so optimizes nothing across modules (tested);
     /// the unrolled top only wires the stages together. <paramref name="modules"/> null means every stage module.
+    /// With <paramref name="reuse"/> the statistics of each module's last run are read instead (refused when the design changed since).
     /// </summary>
-    public static (SynthesisReport Report, TimeSpan Elapsed) RunModules(string designFolder, string family, IReadOnlyList<string>? modules, int jobs, TimeSpan? timeout = null)
+    public static (SynthesisReport Report, TimeSpan Elapsed) RunModules(string designFolder, string family, IReadOnlyList<string>? modules, int jobs,
+        TimeSpan? timeout = null, bool reuse = false)
     {
         if (!Families.Contains(family)) throw new MixQException($"unknown family '{family}' (expected one of: {string.Join(", ", Families)})");
         if (jobs < 1) throw new MixQException($"--jobs must be at least 1, got {jobs}");
@@ -103,27 +114,48 @@ public static class DesignSynthesis
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var counts = new Dictionary<string, (ResourceCount Count, IReadOnlyDictionary<string, long> Cells)>();
         var failures = new List<string>();
-        Parallel.ForEach(selected, new ParallelOptions { MaxDegreeOfParallelism = jobs }, module =>
+        if (reuse)
         {
-            string folder = Path.Combine(designFolder, $"synth-{family}", "modules", module);
-            Directory.CreateDirectory(folder);
-            string script = string.Concat(manifest.VerilogFiles.Select(f => $"read_verilog ../../../{f}\n"))
-                + $"synth_xilinx -family {family} -top {module} -noiopad\n"
-                + "tee -q -o stat.json stat -json\n";
-            AtomicFile.WriteAllText(Path.Combine(folder, "synth.ys"), script);
-            string stat = Path.Combine(folder, "stat.json");
-            if (File.Exists(stat)) File.Delete(stat);
-            var result = ExternalTool.Run("yosys", ["-q", "-l", "yosys.log", "-s", "synth.ys"], folder, timeout ?? TimeSpan.FromHours(4));
-            lock (counts)
+            foreach (string module in selected)
             {
-                if (!result.Succeeded || !File.Exists(stat))
+                string folder = Path.Combine(designFolder, $"synth-{family}", "modules", module);
+                string last = Path.Combine(folder, "stat.json");
+                if (!File.Exists(last)) throw new MixQException($"{last} does not exist: run mixq synth --design {designFolder} --family {family} --modules {module} without --reuse first");
+                RequireUnchanged(designFolder, folder, manifest);
+                var lastReport = SynthesisReport.Parse(File.ReadAllText(last), last);
+                counts[module] = (lastReport.Total, lastReport.TotalCells);
+            }
+        }
+        else Parallel.ForEach(selected, new ParallelOptions { MaxDegreeOfParallelism = jobs }, module =>
+        {
+            // Failures are collected, not thrown: an exception here would surface as an AggregateException.
+            try
+            {
+                string folder = Path.Combine(designFolder, $"synth-{family}", "modules", module);
+                Directory.CreateDirectory(folder);
+                string script = string.Concat(manifest.VerilogFiles.Select(f => $"read_verilog ../../../{f}\n"))
+                    + $"synth_xilinx -family {family} -top {module} -noiopad\n"
+                    + "tee -q -o stat.json stat -json\n";
+                AtomicFile.WriteAllText(Path.Combine(folder, "synth.ys"), script);
+                string stat = Path.Combine(folder, "stat.json");
+                if (File.Exists(stat)) File.Delete(stat);
+                var result = ExternalTool.Run("yosys", ["-q", "-l", "yosys.log", "-s", "synth.ys"], folder, timeout ?? TimeSpan.FromHours(4));
+                lock (counts)
                 {
-                    string last = (result.StandardError + result.StandardOutput).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "no message";
-                    failures.Add($"{module} (see {Path.Combine(folder, "yosys.log")}): {last.Trim()}");
-                    return;
+                    if (!result.Succeeded || !File.Exists(stat))
+                    {
+                        string last = (result.StandardError + result.StandardOutput).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "no message";
+                        failures.Add($"{module} (see {Path.Combine(folder, "yosys.log")}): {last.Trim()}");
+                        return;
+                    }
+                    var report = SynthesisReport.Parse(File.ReadAllText(stat), stat);
+                    counts[module] = (report.Total, report.TotalCells);
+                    RecordInputsIn(designFolder, folder);
                 }
-                var report = SynthesisReport.Parse(File.ReadAllText(stat), stat);
-                counts[module] = (report.Total, report.TotalCells);
+            }
+            catch (Exception e) when (e is MixQException or IOException or UnauthorizedAccessException)
+            {
+                lock (counts) failures.Add($"{module}: {e.Message}");
             }
         });
         if (failures.Count > 0) throw new MixQException($"yosys failed on {designFolder}: {string.Join("; ", failures.Order(StringComparer.Ordinal))}");

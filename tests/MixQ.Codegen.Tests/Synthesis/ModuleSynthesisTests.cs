@@ -47,6 +47,12 @@ public sealed class ModuleSynthesisTests
         Assert.Equal(last, row.Module);
         Assert.Equal(row.Synthesized, comparison.Total.Synthesized);
         Assert.Equal(row.Predicted?.Luts, comparison.Total.Predicted?.Luts);
+
+        // --reuse reads each module's last statistics, and refuses once the Verilog changed.
+        var (again, _) = DesignSynthesis.RunModules(folder.Path, "xc7", null, jobs: 1, reuse: true);
+        Assert.Equal(parts.Total, again.Total);
+        File.AppendAllText(Path.Combine(folder.Path, manifest.VerilogFiles[0]), "// edited\n");
+        Assert.Contains("changed after the last synthesis", Assert.Throws<MixQException>(() => DesignSynthesis.RunModules(folder.Path, "xc7", null, 1, reuse: true)).Message);
     }
 
     [Fact]
