@@ -14,10 +14,29 @@ public static class DesignSynthesis
 {
     public static readonly IReadOnlyList<string> Families = ["xc7", "xcup"];
 
-    public static string Script(DesignManifest manifest, string family) =>
-        string.Concat(manifest.VerilogFiles.Select(f => $"read_verilog ../{f}\n"))
-        + $"synth_xilinx -family {family} -top {manifest.Top} -noiopad\n"
+    public static string Script(DesignManifest manifest, string family) => Script(manifest, family, manifest.Top, "../");
+
+    /// <param name="root">Path from the script's folder to the design folder.</param>
+    private static string Script(DesignManifest manifest, string family, string top, string root) =>
+        string.Concat(manifest.VerilogFiles.Select(f => $"read_verilog {root}{f}\n"))
+        + $"synth_xilinx -family {family} -top {top} -noiopad\n"
         + "tee -q -o stat.json stat -json\n";
+
+    /// <summary>Writes <paramref name="script"/> as FOLDER/synth.ys, runs yosys there and reads stat.json; a failure is one MixQException.</summary>
+    private static (SynthesisReport Report, TimeSpan Elapsed) RunYosys(string designFolder, string folder, string script, TimeSpan timeout)
+    {
+        Directory.CreateDirectory(folder);
+        AtomicFile.WriteAllText(Path.Combine(folder, "synth.ys"), script);
+        string stat = Path.Combine(folder, "stat.json");
+        if (File.Exists(stat)) File.Delete(stat);
+        var result = ExternalTool.Run("yosys", ["-q", "-l", "yosys.log", "-s", "synth.ys"], folder, timeout);
+        if (!result.Succeeded || !File.Exists(stat))
+        {
+            string last = (result.StandardError + result.StandardOutput).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "no message";
+            throw new MixQException($"yosys failed on {designFolder} (see {Path.Combine(folder, "yosys.log")}): {last.Trim()}");
+        }
+        return (SynthesisReport.Parse(File.ReadAllText(stat), stat), result.Elapsed);
+    }
 
     /// <summary>
     /// The statistics of the last synthesis of <paramref name="designFolder"/>, for comparing them with a new
@@ -74,19 +93,9 @@ public static class DesignSynthesis
     {
         if (!Families.Contains(family)) throw new MixQException($"unknown family '{family}' (expected one of: {string.Join(", ", Families)})");
         var manifest = DesignManifest.Read(designFolder);
-        string folder = Path.Combine(designFolder, $"synth-{family}");
-        Directory.CreateDirectory(folder);
-        AtomicFile.WriteAllText(Path.Combine(folder, "synth.ys"), Script(manifest, family));
-        string stat = Path.Combine(folder, "stat.json");
-        if (File.Exists(stat)) File.Delete(stat);
-        var result = ExternalTool.Run("yosys", ["-q", "-l", "yosys.log", "-s", "synth.ys"], folder, timeout ?? TimeSpan.FromHours(2));
-        if (!result.Succeeded || !File.Exists(stat))
-        {
-            string last = (result.StandardError + result.StandardOutput).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "no message";
-            throw new MixQException($"yosys failed on {designFolder} (see {Path.Combine(folder, "yosys.log")}): {last.Trim()}");
-        }
+        var synthesis = RunYosys(designFolder, Path.Combine(designFolder, $"synth-{family}"), Script(manifest, family), timeout ?? TimeSpan.FromHours(2));
         RecordInputs(designFolder, family);
-        return (SynthesisReport.Parse(File.ReadAllText(stat), stat), result.Elapsed);
+        return synthesis;
     }
 
     /// <summary>
@@ -132,33 +141,16 @@ public static class DesignSynthesis
             try
             {
                 string folder = Path.Combine(designFolder, $"synth-{family}", "modules", module);
-                Directory.CreateDirectory(folder);
-                string script = string.Concat(manifest.VerilogFiles.Select(f => $"read_verilog ../../../{f}\n"))
-                    + $"synth_xilinx -family {family} -top {module} -noiopad\n"
-                    + "tee -q -o stat.json stat -json\n";
-                AtomicFile.WriteAllText(Path.Combine(folder, "synth.ys"), script);
-                string stat = Path.Combine(folder, "stat.json");
-                if (File.Exists(stat)) File.Delete(stat);
-                var result = ExternalTool.Run("yosys", ["-q", "-l", "yosys.log", "-s", "synth.ys"], folder, timeout ?? TimeSpan.FromHours(4));
-                lock (counts)
-                {
-                    if (!result.Succeeded || !File.Exists(stat))
-                    {
-                        string last = (result.StandardError + result.StandardOutput).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "no message";
-                        failures.Add($"{module} (see {Path.Combine(folder, "yosys.log")}): {last.Trim()}");
-                        return;
-                    }
-                    var report = SynthesisReport.Parse(File.ReadAllText(stat), stat);
-                    counts[module] = (report.Total, report.TotalCells);
-                    RecordInputsIn(designFolder, folder);
-                }
+                var (report, _) = RunYosys(designFolder, folder, Script(manifest, family, module, "../../../"), timeout ?? TimeSpan.FromHours(4));
+                RecordInputsIn(designFolder, folder);
+                lock (counts) counts[module] = (report.Total, report.TotalCells);
             }
             catch (Exception e) when (e is MixQException or IOException or UnauthorizedAccessException)
             {
                 lock (counts) failures.Add($"{module}: {e.Message}");
             }
         });
-        if (failures.Count > 0) throw new MixQException($"yosys failed on {designFolder}: {string.Join("; ", failures.Order(StringComparer.Ordinal))}");
+        if (failures.Count > 0) throw new MixQException(string.Join("; ", failures.Order(StringComparer.Ordinal)));
         var perModule = new SortedDictionary<string, ResourceCount>(StringComparer.Ordinal);
         var cells = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var total = default(ResourceCount);
