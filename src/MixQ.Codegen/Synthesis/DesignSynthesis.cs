@@ -89,6 +89,27 @@ public static class DesignSynthesis
     private static string Digests(string designFolder, IEnumerable<string> inputs) => string.Concat(inputs.Select(f =>
         $"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(designFolder, f))))}  {f.Replace('\\', '/')}\n"));
 
+    /// <summary>
+    /// <paramref name="modules"/> ordered by the length of their Verilog text, longest first (ties by name): yosys time
+    /// grows with the number of cells, and the text length is a cheap stand-in for it in generated stage modules.
+    /// </summary>
+    internal static string[] LargestFirst(string designFolder, DesignManifest manifest, IReadOnlyList<string> modules)
+    {
+        var length = new Dictionary<string, long>();
+        foreach (string file in manifest.VerilogFiles)
+        {
+            string text = File.ReadAllText(Path.Combine(designFolder, file));
+            foreach (string module in modules)
+            {
+                int start = text.IndexOf($"module {module} (", StringComparison.Ordinal);
+                if (start < 0) continue;
+                int end = text.IndexOf("endmodule", start, StringComparison.Ordinal);
+                length[module] = (end < 0 ? text.Length : end) - start;
+            }
+        }
+        return modules.OrderByDescending(m => length.GetValueOrDefault(m)).ThenBy(m => m, StringComparer.Ordinal).ToArray();
+    }
+
     public static (SynthesisReport Report, TimeSpan Elapsed) Run(string designFolder, string family, TimeSpan? timeout = null)
     {
         if (!Families.Contains(family)) throw new MixQException($"unknown family '{family}' (expected one of: {string.Join(", ", Families)})");
@@ -135,7 +156,10 @@ public static class DesignSynthesis
                 counts[module] = (lastReport.Total, lastReport.TotalCells);
             }
         }
-        else Parallel.ForEach(selected, new ParallelOptions { MaxDegreeOfParallelism = jobs }, module =>
+        // Largest module first, handed out one at a time: with the default range partitioning a worker could get the
+        // largest module last, after others, and the run would take their sum instead of the largest alone.
+        else Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(LargestFirst(designFolder, manifest, selected),
+            System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering), new ParallelOptions { MaxDegreeOfParallelism = jobs }, module =>
         {
             // Failures are collected, not thrown: an exception here would surface as an AggregateException.
             try

@@ -56,6 +56,29 @@ public sealed class ModuleSynthesisTests
     }
 
     [Fact]
+    public void ModulesAreScheduledLargestFirst()
+    {
+        using var folder = new TempFolder("modorder");
+        Generate(folder.Path, "unrolled");
+        var manifest = DesignManifest.Read(folder.Path);
+        // Reference: walk the file line by line and total each stage module's line lengths.
+        var size = new Dictionary<string, long>();
+        string? open = null;
+        foreach (string line in File.ReadLines(Path.Combine(folder.Path, manifest.VerilogFiles[0])))
+        {
+            if (line.StartsWith("module ", StringComparison.Ordinal)) open = line.Split(' ')[1];
+            if (open is not null) size[open] = size.GetValueOrDefault(open) + line.Length + 1;
+            if (line.StartsWith("endmodule", StringComparison.Ordinal)) open = null;
+        }
+        var stages = manifest.Modules.Select(m => m.Module).ToArray();
+        var expected = stages.OrderByDescending(m => size[m]).ToArray();
+        var order = DesignSynthesis.LargestFirst(folder.Path, manifest, stages);
+        Assert.Equal(expected, order);
+        Assert.Equal("dense", manifest.Modules.Single(m => m.Module == order[0]).Kind);
+        Assert.NotEqual(stages, order);   // the manifest's pipeline order starts with the small flatten stage
+    }
+
+    [Fact]
     public void BadRequestsAreOneClearError()
     {
         using var folder = new TempFolder("modsynth");
