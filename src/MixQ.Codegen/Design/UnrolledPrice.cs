@@ -54,7 +54,7 @@ public static class UnrolledPrice
             return new Resources(0, 2 * Math.Min(accBits, outBits), 0, 0); // prod and out copy the accumulator's low bits
         if (q.Multiplier == 1 && q.Offset == 0 && q.Shift == 0)
             return new Resources(0, accBits, 0, 0) + cost.RequantTail(accBits, 0, outBits); // a clamp alone (HGQ's ReLU)
-        int constantBits = BitLength(Math.Abs(q.Multiplier));
+        int constantBits = IntType.BitLength(Math.Abs(q.Multiplier));
         if (q.Offset == 0 && System.Numerics.BitOperations.IsPow2(q.Multiplier))
         {
             // A power of two is a shift (no slice, no adder): prod holds the accumulator, the rounding starts
@@ -200,8 +200,6 @@ public static class UnrolledPrice
         }
         return total;
     }
-
-    private static int BitLength(long v) => 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)v);
 
     private static int BitsFor(int count)
     {

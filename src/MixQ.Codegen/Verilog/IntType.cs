@@ -16,6 +16,9 @@ public readonly record struct IntType(int Bits, bool Signed)
         return new IntType(Quantization.Integer.IntegerModel.BitsFor(min, max), true);
     }
 
+    /// <summary>Bits of a non-negative magnitude without a sign bit (0 for 0): the width of a constant multiplier or offset.</summary>
+    public static int BitLength(long magnitude) => 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)magnitude);
+
     /// <summary>Bits needed to hold this type as a signed value (one more for unsigned types).</summary>
     public int SignedBits => Signed ? Bits : Bits + 1;
 

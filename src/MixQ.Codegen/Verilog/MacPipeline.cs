@@ -40,9 +40,7 @@ internal sealed class MacPipeline(IReadOnlyList<IntType> tapTypes, IReadOnlyList
 
     public IReadOnlyList<IntType> TapTypes => tapTypes;
 
-    public int ProductBits => accBits + 32 + 1 + requant.Select(q => BitLength(Math.Abs(q.Offset)) - accBits - 31).Where(b => b > 0).DefaultIfEmpty(0).Max();
-
-    private static int BitLength(long v) => 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)v);
+    public int ProductBits => accBits + 32 + 1 + requant.Select(q => IntType.BitLength(Math.Abs(q.Offset)) - accBits - 31).Where(b => b > 0).DefaultIfEmpty(0).Max();
 
     public int RoundBits(int row) => Math.Max(ProductBits, requant[row].Shift + 2);
 
