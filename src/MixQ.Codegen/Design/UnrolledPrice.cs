@@ -130,7 +130,7 @@ public static class UnrolledPrice
             registered -= (k - 1) * (run + 1);
             srl = (k - 1) * window.PixelBits * ((run + 1 + 15) / 16);
         }
-        int counters = BitsFor(window.PaddedHeight) + BitsFor(window.PaddedWidth);
+        int counters = IntType.CounterBits(window.PaddedHeight) + IntType.CounterBits(window.PaddedWidth);
         // The counters' increment and wrap comparisons, the interior and stride-grid tests.
         double controlLuts = 2 * counters + 4;
         return new Resources(srl + controlLuts, registered * window.PixelBits + counters + 1, 0, 0);
@@ -146,7 +146,7 @@ public static class UnrolledPrice
     /// <summary>One shift register per channel plane (flip-flops only: every entry is an output), a pixel counter.</summary>
     private static Resources Flatten(FlattenStage f)
     {
-        int counter = BitsFor(f.In.Beats);
+        int counter = IntType.CounterBits(f.In.Beats);
         return new Resources(2 * counter + 1, (long)f.In.Lanes * f.In.Beats * f.In.Element.Bits + counter + 1, 0, 0);
     }
 
@@ -199,12 +199,5 @@ public static class UnrolledPrice
             total += new Resources(shifter + arithmetic + rom, wordBits + t.WorkBits + 2 * t.CodeBits, 0, 0);
         }
         return total;
-    }
-
-    private static int BitsFor(int count)
-    {
-        int bits = 1;
-        while ((1 << bits) < count) bits++;
-        return bits;
     }
 }

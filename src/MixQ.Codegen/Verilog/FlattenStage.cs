@@ -15,8 +15,7 @@ internal sealed class FlattenStage(string module, IReadOnlyList<string> layers, 
         int bits = In.Element.Bits, pixels = In.Beats, channels = In.Lanes;
         EmitHeader(w, $"flatten {channels} x {pixels} pixels -> vector of {Out.Lanes}");
         w.Indent();
-        int countBits = 1;
-        while ((1 << countBits) < pixels) countBits++;
+        int countBits = IntType.CounterBits(pixels);
         w.Line($"reg [{countBits - 1}:0] count;");
         w.Line("reg full;");
         w.Line("assign in_ready = !full;");

@@ -16,6 +16,12 @@ public readonly record struct IntType(int Bits, bool Signed)
         return new IntType(Quantization.Integer.IntegerModel.BitsFor(min, max), true);
     }
 
+    /// <summary>Bits of an unsigned field holding 0..<paramref name="max"/> (at least 1, also for a negative max).</summary>
+    public static int UnsignedBits(long max) => ForRange(0, Math.Max(0, max)).Bits;
+
+    /// <summary>Bits of a counter with <paramref name="count"/> states, 0..count-1 (at least 1).</summary>
+    public static int CounterBits(int count) => UnsignedBits(count - 1L);
+
     /// <summary>Bits of a non-negative magnitude without a sign bit (0 for 0): the width of a constant multiplier or offset.</summary>
     public static int BitLength(long magnitude) => 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)magnitude);
 

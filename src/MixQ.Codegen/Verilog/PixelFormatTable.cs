@@ -120,14 +120,14 @@ internal sealed class PixelFormatTable
                 : (max, ShiftRequantizer.LowestCode(width, f.Signed[k], f.Overflow));
             align[p] = f.Aligns[k];
         }
-        return new LaneFields(lane, pre, work, BitsFor(maxShift), f.Rounding == RoundingMode.Truncate ? 0 : Math.Max(1, maxShift), maxWidth + 1,
-            BitsFor((int)align.Max()), shift, round, bound1, bound2, align);
+        return new LaneFields(lane, pre, work, IntType.UnsignedBits(maxShift), f.Rounding == RoundingMode.Truncate ? 0 : Math.Max(1, maxShift), maxWidth + 1,
+            IntType.UnsignedBits(align.Max()), shift, round, bound1, bound2, align);
     }
 
     /// <summary>The pixel counter, the ROM and its registers: `prm` (the entry of the pixel at the input) and `prm2` (step-2 fields of the pixel in step 2).</summary>
     public void EmitRom(VerilogText w)
     {
-        int beats = _input.Beats, pb = BitsFor(beats - 1);
+        int beats = _input.Beats, pb = IntType.CounterBits(beats);
         w.Line($"reg [{pb - 1}:0] pix;");
         w.Line($"wire [{pb - 1}:0] nxt = (pix == {pb}'d{beats - 1}) ? {pb}'d0 : pix + {pb}'d1;");
         w.Line("always @(posedge clk) begin");
@@ -213,13 +213,5 @@ internal sealed class PixelFormatTable
     {
         string hex = value.ToString("x", CultureInfo.InvariantCulture).TrimStart('0');
         return string.Create(CultureInfo.InvariantCulture, $"{bits}'h{(hex.Length == 0 ? "0" : hex)}");
-    }
-
-    /// <summary>Bits of an unsigned field holding 0..max (at least 1).</summary>
-    private static int BitsFor(int max)
-    {
-        int bits = 1;
-        while (bits < 31 && (1L << bits) <= max) bits++;
-        return bits;
     }
 }

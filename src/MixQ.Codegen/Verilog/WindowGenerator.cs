@@ -18,7 +18,7 @@ internal sealed class WindowGenerator(StagePorts input, int kernel, int stride, 
     /// <summary>Declares the buffer and counters; expects `en` declared; defines in_ready and the registered window-valid flag `wv`.</summary>
     public void Emit(VerilogText w)
     {
-        int rowBits = BitsFor(PaddedHeight), colBits = BitsFor(PaddedWidth);
+        int rowBits = IntType.CounterBits(PaddedHeight), colBits = IntType.CounterBits(PaddedWidth);
         w.Line($"reg [{rowBits - 1}:0] row;");
         w.Line($"reg [{colBits - 1}:0] col;");
         w.Line($"reg [{Entries * PixelBits - 1}:0] lb;");
@@ -57,12 +57,5 @@ internal sealed class WindowGenerator(StagePorts input, int kernel, int stride, 
         int entry = (kernel - 1 - i) * PaddedWidth + (kernel - 1 - j);
         int bits = input.Element.Bits;
         return $"lb[{entry * PixelBits + c * bits} +: {bits}]";
-    }
-
-    private static int BitsFor(int count)
-    {
-        int bits = 1;
-        while ((1 << bits) < count) bits++;
-        return bits;
     }
 }

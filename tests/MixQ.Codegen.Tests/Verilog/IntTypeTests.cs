@@ -32,4 +32,25 @@ public sealed class IntTypeTests
             Assert.False(min >= lo1 && max <= hi1);
         }
     }
+
+    [Theory]
+    [InlineData(1)] [InlineData(2)] [InlineData(3)] [InlineData(4)] [InlineData(5)] [InlineData(28)] [InlineData(32)] [InlineData(33)] [InlineData(784)] [InlineData(1024)]
+    public void ACounterHasBitsForEveryStateAndNoMore(int count)
+    {
+        int bits = IntType.CounterBits(count);
+        Assert.True(bits >= 1);
+        Assert.True(1L << bits >= count);                    // count - 1 fits
+        if (bits > 1) Assert.True(1L << (bits - 1) < count); // one bit less does not
+        Assert.Equal(bits, IntType.UnsignedBits(count - 1));
+    }
+
+    [Fact]
+    public void AnUnsignedFieldForNothingOrLessStillHasOneBit()
+    {
+        Assert.Equal(1, IntType.UnsignedBits(0));
+        Assert.Equal(1, IntType.UnsignedBits(-5));
+        Assert.Equal(1, IntType.UnsignedBits(1));
+        Assert.Equal(2, IntType.UnsignedBits(2));
+        Assert.Equal(31, IntType.UnsignedBits(int.MaxValue));
+    }
 }
