@@ -49,16 +49,16 @@ public static class CalibrateCommand
         Console.WriteLine();
         Console.WriteLine("| block | yosys LUT | carry | MUXF | DSP | model LUT | error |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var (e, predicted) in cost.Residuals())
+        var residuals = cost.Residuals();
+        foreach (var (e, measured, predicted) in residuals)
         {
-            int measured = CostModel.MeasuredLuts(e);
             string error = measured == 0 ? (predicted == 0 ? "0" : $"{predicted:+0.0;-0.0} LUT") : $"{(predicted - measured) / measured:+0.0%;-0.0%}";
             Console.WriteLine($"| {e.Name} | {measured} | {e.Carry} | {e.MuxF} | {e.Dsps} | {predicted.ToString("0.0", CultureInfo.InvariantCulture)} | {error} |");
         }
         // Combinational trees are shown but not modelled (the model's trees are pipelined); DSP blocks count DSPs.
-        var lutBlocks = cost.Residuals().Where(r => r.Entry.Kind is not (BlockKind.FixedDspMultiplier or BlockKind.AdderTree) && CostModel.MeasuredLuts(r.Entry) > 0).ToArray();
-        double mape = lutBlocks.Average(r => Math.Abs(r.Predicted - CostModel.MeasuredLuts(r.Entry)) / CostModel.MeasuredLuts(r.Entry));
-        double worst = lutBlocks.Max(r => Math.Abs(r.Predicted - CostModel.MeasuredLuts(r.Entry)) / CostModel.MeasuredLuts(r.Entry));
+        var lutBlocks = residuals.Where(r => r.Entry.Kind is not (BlockKind.FixedDspMultiplier or BlockKind.AdderTree) && r.Measured > 0).ToArray();
+        double mape = lutBlocks.Average(r => Math.Abs(r.Predicted - r.Measured) / r.Measured);
+        double worst = lutBlocks.Max(r => Math.Abs(r.Predicted - r.Measured) / r.Measured);
         Console.WriteLine();
         Console.WriteLine($"mean absolute error {mape:P1}, worst {worst:P1} over {lutBlocks.Length} modelled LUT-mapped blocks");
     }

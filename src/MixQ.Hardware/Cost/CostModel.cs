@@ -36,10 +36,10 @@ public sealed class CostModel
         _adder = FitKind(BlockKind.Adder, e => CostFeatures.Linear(e.Width));
         _accumulator = FitKind(BlockKind.Accumulator, e => CostFeatures.Linear(e.Width));
         _packed = FitKind(BlockKind.PackedDsp, e => CostFeatures.PackedCorrection(e.Count, e.WeightBits, e.ActBits));
-        // The generated-design primitives are fitted to LUTs as `mixq synth` counts them (INV cells included): the
-        // constant offsets and rounding constants of a requantization become inverters on the carry chain.
-        _requantMultiplier = FitKind(BlockKind.RequantMultiplier, e => CostFeatures.RequantMultiplier(e.Width, e.WeightBits, DspKind.DSP48E1), luts: MeasuredLuts);
-        _requantTail = FitKind(BlockKind.RequantTail, e => CostFeatures.RequantTail(e.Width, e.WeightBits, e.ActBits), luts: MeasuredLuts);
+        // The generated-design primitives are fitted to LUTs as `mixq synth` counts them (INV cells included, see
+        // MeasuredLuts): the constant offsets and rounding constants of a requantization become inverters on the carry chain.
+        _requantMultiplier = FitKind(BlockKind.RequantMultiplier, e => CostFeatures.RequantMultiplier(e.Width, e.WeightBits, DspKind.DSP48E1));
+        _requantTail = FitKind(BlockKind.RequantTail, e => CostFeatures.RequantTail(e.Width, e.WeightBits, e.ActBits));
     }
 
     /// <summary>The model fitted to the table shipped with MixQ.</summary>
@@ -273,10 +273,10 @@ public sealed class CostModel
     /// The LUTs a block's prediction is compared with: LUT cells, plus INV cells for the kinds fitted to LUTs as
     /// `mixq synth` counts them (the requantization blocks of generated designs).
     /// </summary>
-    public static int MeasuredLuts(CalibrationEntry e) => e.Kind is BlockKind.RequantMultiplier or BlockKind.RequantTail ? e.LutsWithInverters : e.Luts;
+    private static int MeasuredLuts(CalibrationEntry e) => e.Kind is BlockKind.RequantMultiplier or BlockKind.RequantTail ? e.LutsWithInverters : e.Luts;
 
-    /// <summary>Predicted vs measured LUTs for every block of the table.</summary>
-    public IReadOnlyList<(CalibrationEntry Entry, double Predicted)> Residuals() => Table.Blocks.Select(e => (e, PredictLuts(e))).ToArray();
+    /// <summary>Measured LUTs (<see cref="MeasuredLuts"/>: what the block's kind is fitted to) and predicted LUTs for every block of the table.</summary>
+    public IReadOnlyList<(CalibrationEntry Entry, int Measured, double Predicted)> Residuals() => Table.Blocks.Select(e => (e, MeasuredLuts(e), PredictLuts(e))).ToArray();
 
     private static NumberFormat SchemeFormat(CalibrationEntry e) => e.Scheme switch
     {
@@ -304,11 +304,12 @@ public sealed class CostModel
         return sum;
     }
 
-    private double[] FitKind(BlockKind kind, Func<CalibrationEntry, double[]> features, Func<CalibrationEntry, bool>? where = null, Func<CalibrationEntry, int>? luts = null)
+    /// <summary>Least-squares LUT coefficients of one block kind, against <see cref="MeasuredLuts"/>.</summary>
+    private double[] FitKind(BlockKind kind, Func<CalibrationEntry, double[]> features, Func<CalibrationEntry, bool>? where = null)
     {
         var rows = Table.Blocks.Where(b => b.Kind == kind && (where?.Invoke(b) ?? true)).ToArray();
         if (rows.Length == 0) throw new MixQException($"calibration table ({Table.Tool}) has no {kind} blocks to fit");
-        return LeastSquares.Fit(rows.Select(features).ToArray(), rows.Select(r => (double)(luts ?? (e => e.Luts))(r)).ToArray());
+        return LeastSquares.Fit(rows.Select(features).ToArray(), rows.Select(r => (double)MeasuredLuts(r)).ToArray());
     }
 
     private static void CheckActBits(int actBits)
