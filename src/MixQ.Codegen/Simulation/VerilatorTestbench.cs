@@ -166,7 +166,9 @@ public static class VerilatorTestbench
     /// MNIST mlp and lenet5, docs/codegen.md "Limits"): -fno-gate keeps every extended input tap (xs_i) a variable
     /// instead of re-deriving it from the packed input vector in every term that uses it (2.3x less C++);
     /// --output-split-cfuncs keeps g++'s functions small (one giant function costs superlinear time and GBs);
-    /// --output-split makes few, large files (each file re-parses verilated.h) but enough for make -j2; g++ -O0.
+    /// --output-split makes few, large files: every file re-parses the model's root header, which declares every
+    /// registered tree node (38 MB for the MNIST mlp, about 15 s of g++ per file), so 100000 (89 files) spent most of
+    /// the build parsing it and 1000000 (15 files, 7 of them large) is 2.5x faster yet leaves work for make -j2; g++ -O0.
     /// The GEMM engine is small and runs tens of thousands of cycles per inference: it keeps -O1.
     /// </summary>
     public static IReadOnlyList<string> BuildArguments(DesignManifest d)
@@ -174,7 +176,7 @@ public static class VerilatorTestbench
         var args = new List<string> { "--cc", "--exe", "--build", "-j", "2", "--top-module", d.Top, "-Wno-fatal", "-Wno-lint", "-Wno-style",
             "--x-assign", "fast", "--x-initial", "fast", "-O1" };
         if (d.Architecture == "unrolled")
-            args.AddRange(["-fno-gate", "--output-split", "100000", "--output-split-cfuncs", "2000",
+            args.AddRange(["-fno-gate", "--output-split", "1000000", "--output-split-cfuncs", "2000",
                 "-MAKEFLAGS", "OPT_FAST=-O0", "-MAKEFLAGS", "OPT_SLOW=-O0", "-MAKEFLAGS", "OPT_GLOBAL=-O0"]);
         else
             args.AddRange(["-MAKEFLAGS", "OPT_FAST=-O1", "-MAKEFLAGS", "OPT_SLOW=-O0", "-MAKEFLAGS", "OPT_GLOBAL=-O1"]);
