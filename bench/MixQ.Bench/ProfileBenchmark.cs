@@ -135,8 +135,10 @@ internal static class ProfileBenchmark
             {
                 string key = module.GetType().Name;
                 times[key] = times.GetValueOrDefault(key) + Stopwatch.GetElapsedTime(t2);
-                times["input quantizer"] = times.GetValueOrDefault("input quantizer") + Stopwatch.GetElapsedTime(t0, t1);
-                times["weight quantizer"] = times.GetValueOrDefault("weight quantizer") + Stopwatch.GetElapsedTime(t1, t2);
+                // Per layer, named by its sizes: the first layer's input and weights dominate a dense model.
+                string input = $"input quantizer {x.Size / x.Shape[0]}", weight = $"weight quantizer {quantized.Weight.Size}";
+                times[input] = times.GetValueOrDefault(input) + Stopwatch.GetElapsedTime(t0, t1);
+                times[weight] = times.GetValueOrDefault(weight) + Stopwatch.GetElapsedTime(t1, t2);
             }
             return result;
         }

@@ -28,7 +28,13 @@ namespace MixQ.Quantization.Hgq;
 /// </remarks>
 public sealed class HgqQuantizer : Module
 {
-    private const int ElementsPerChunk = 1 << 14;
+    /// <summary>
+    /// Smallest piece of work worth a second thread. Handing a pass to the other core costs tens of microseconds on a
+    /// shared 2-core VM; a weight pass does enough per element (format, code, span) to pay for it, while an activation
+    /// pass (one compare or one rounding per element) is faster on one thread up to ~100,000 elements
+    /// (docs/BENCHMARKS.md, "HGQ training cost"). Chunking never changes results: every element is owned by one chunk.
+    /// </summary>
+    private int ElementsPerChunk => Role == HgqRole.Weight ? 1 << 14 : 1 << 17;
     private static readonly double Ln2 = Math.Log(2.0);
 
     private readonly int[] _elementShape;
