@@ -55,10 +55,11 @@ public static class GenerateCommand
             var engine = new IntegerEngine(integer);
             var vectors = TestVectors.FromEngine(engine, test.Features.AsSpan(0, test.Count * test.SampleSize), test.Count);
             string dir = parse.GetRequiredValue(outDir);
-            var manifest = DesignWriter.Write(integer, architecture, vectors, dir);
+            var design = DesignWriter.Build(integer, architecture); // once: written and priced from the same object
+            var manifest = DesignWriter.Write(integer, design, vectors, dir);
             try
             {
-                var prediction = CostPrediction.Compute(integer, architecture);
+                var prediction = CostPrediction.Compute(design);
                 AtomicFile.WriteAllText(Path.Combine(dir, CostPrediction.FileName), prediction.ToJson());
             }
             catch (MixQException e)

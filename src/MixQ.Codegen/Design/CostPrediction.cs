@@ -36,15 +36,16 @@ public sealed record CostPrediction(IReadOnlyDictionary<string, CostPrediction.F
     /// (row-wise and HGQ models alike): unrolled designs module by module (<see cref="ForUnrolled"/>), GEMM designs per
     /// core for the lanes the generator builds by default (<see cref="LaneEngine"/>).
     /// </summary>
-    public static CostPrediction Compute(IntegerModel integer, string architecture)
+    public static CostPrediction Compute(IntegerModel integer, string architecture) => Compute(DesignWriter.Build(integer, architecture));
+
+    /// <summary>The prediction for a design already built (what `mixq generate` writes: built once, written and priced).</summary>
+    public static CostPrediction Compute(BuiltDesign design)
     {
         var families = new SortedDictionary<string, FamilyPrediction>(StringComparer.Ordinal);
-        var unrolled = architecture == "gemm" ? null : UnrolledDesign.Build(integer);
-        var gemm = architecture == "gemm" ? GemmDesign.Build(integer) : null;
         foreach (var (family, deviceName) in new[] { ("xc7", "XC7Z020"), ("xcup", "XCZU9EG") })
         {
             var device = DeviceCatalog.Resolve(deviceName);
-            families[family] = gemm is not null ? ForGemm(device, gemm) : ForUnrolled(device, unrolled!);
+            families[family] = design.Gemm is { } gemm ? ForGemm(device, gemm) : ForUnrolled(device, design.Unrolled!);
         }
         return new CostPrediction(families);
     }

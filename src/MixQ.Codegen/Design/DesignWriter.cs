@@ -32,39 +32,46 @@ public static class DesignWriter
             throw new MixQException($"the gemm architecture does not support HGQ integer models yet ({model.ModelName}, method {model.Method}); use --arch unrolled");
     }
 
-    public static DesignManifest Write(IntegerModel model, string architecture, TestVectors vectors, string outDir, GemmOptions? gemm = null)
+    /// <summary>
+    /// Builds the design of <paramref name="architecture"/> for <paramref name="model"/> (refusing unsupported models
+    /// first), to be written and priced from the same object.
+    /// </summary>
+    public static BuiltDesign Build(IntegerModel model, string architecture, GemmOptions? gemm = null)
     {
         CheckSupported(model, architecture);
-        Directory.CreateDirectory(outDir);
-        DesignManifest manifest;
-        string verilog;
-        string readmeArchitecture;
-        switch (architecture)
+        return architecture switch
         {
-            case "unrolled":
-            {
-                var design = UnrolledDesign.Build(model);
-                manifest = design.Manifest();
-                verilog = design.Verilog();
-                readmeArchitecture = "fully unrolled, pipelined layers with constant weights (SP2/PoT as shifts and adds, fixed point as CSD shift-add), chained with valid/ready";
-                break;
-            }
-            case "gemm":
-            {
-                var design = GemmDesign.Build(model, gemm);
-                manifest = design.Manifest();
-                verilog = design.Verilog();
-                string roms = Path.Combine(outDir, GemmDesign.RomFolder);
-                Directory.CreateDirectory(roms);
-                foreach (var (name, text) in design.RomFiles()) WriteText(Path.Combine(roms, name), text);
-                readmeArchitecture = $"mixed-scheme GEMM engine: {design.LutLanes} LUT-core lanes (PoT/SP2 rows, shift codes) and {design.DspLanes} DSP-core lanes (fixed-point rows), weight ROMs in rom/*.hex (read as ../rom/ from sim/ and synth-*/), ping-pong activation memories, a step-by-step controller";
-                break;
-            }
-            default:
-                throw new MixQException($"unknown architecture '{architecture}' (expected one of: {string.Join(", ", Architectures)})");
-        }
+            "unrolled" => BuiltDesign.Of(UnrolledDesign.Build(model)),
+            "gemm" => BuiltDesign.Of(GemmDesign.Build(model, gemm)),
+            _ => throw new MixQException($"unknown architecture '{architecture}' (expected one of: {string.Join(", ", Architectures)})"),
+        };
+    }
+
+    public static DesignManifest Write(IntegerModel model, string architecture, TestVectors vectors, string outDir, GemmOptions? gemm = null) =>
+        Write(model, Build(model, architecture, gemm), vectors, outDir);
+
+    /// <summary>Writes the design folder of <paramref name="design"/>, built from <paramref name="model"/> by <see cref="Build"/>.</summary>
+    public static DesignManifest Write(IntegerModel model, BuiltDesign design, TestVectors vectors, string outDir)
+    {
+        var manifest = design.Manifest();
         if (vectors.InputSize != manifest.InputLanes * manifest.InputBeats || vectors.OutputSize != manifest.OutputLanes)
             throw new MixQException($"test vectors of {vectors.InputSize} -> {vectors.OutputSize} values do not fit the design's {manifest.InputLanes * manifest.InputBeats} -> {manifest.OutputLanes}");
+        Directory.CreateDirectory(outDir);
+        string verilog;
+        string readmeArchitecture;
+        if (design.Gemm is { } gemm)
+        {
+            verilog = gemm.Verilog();
+            string roms = Path.Combine(outDir, GemmDesign.RomFolder);
+            Directory.CreateDirectory(roms);
+            foreach (var (name, text) in gemm.RomFiles()) WriteText(Path.Combine(roms, name), text);
+            readmeArchitecture = $"mixed-scheme GEMM engine: {gemm.LutLanes} LUT-core lanes (PoT/SP2 rows, shift codes) and {gemm.DspLanes} DSP-core lanes (fixed-point rows), weight ROMs in rom/*.hex (read as ../rom/ from sim/ and synth-*/), ping-pong activation memories, a step-by-step controller";
+        }
+        else
+        {
+            verilog = design.Unrolled!.Verilog();
+            readmeArchitecture = "fully unrolled, pipelined layers with constant weights (SP2/PoT as shifts and adds, fixed point as CSD shift-add), chained with valid/ready";
+        }
 
         WriteText(Path.Combine(outDir, manifest.VerilogFiles[0]), verilog);
         WriteText(Path.Combine(outDir, DesignManifest.FileName), manifest.ToJson());
