@@ -8,8 +8,8 @@ namespace MixQ.Quantization;
 /// <summary>
 /// Holds the per-row formats and scales of one weight and fake-quantizes it (<see cref="FakeQuant.RowWiseWeights(Tensor, IReadOnlyList{NumberFormat}, Tensor, float)"/>).
 /// Scales start at each row's MSE-optimal value; with <c>learnScale</c> they are a trainable parameter
-/// (LSQ gradient), otherwise a buffer. <see cref="Assign"/> replaces the formats (assignments may be refreshed
-/// during quantization-aware training) and re-initialises the scales.
+/// (LSQ gradient), otherwise a buffer. <see cref="Assign"/> replaces the formats and re-initialises the scales;
+/// <see cref="Reassign"/> refreshes an assignment during quantization-aware training, keeping what unchanged rows learned.
 /// </summary>
 public sealed class RowWiseWeightQuantizer : Module
 {
@@ -50,6 +50,28 @@ public sealed class RowWiseWeightQuantizer : Module
         result.Scales.CopyTo(Scale.Span);
         _floor = result.Scales.Select(a => Math.Max(a * ScaleFloorShare, float.Epsilon)).ToArray();
         _formats = rowFormats.ToArray();
+    }
+
+    /// <summary>
+    /// A refreshed assignment during training (<c>--reassign-every</c>): rows that change format start from their
+    /// MSE-optimal scale in the new format; with learned scales, rows that keep their format keep the scale (and floor)
+    /// they have learned, which a reset would throw away for nothing. Without learned scales every row takes the
+    /// MSE-optimal scale of its current weights, as at the start.
+    /// </summary>
+    public void Reassign(Tensor weight, IReadOnlyList<NumberFormat> rowFormats)
+    {
+        var previous = _formats;
+        var learned = Scale.Span.ToArray();
+        var floors = _floor;
+        Assign(weight, rowFormats);
+        if (!Scale.RequiresGrad) return;
+        var scale = Scale.Span;
+        for (int r = 0; r < previous.Length; r++)
+        {
+            if (previous[r] != _formats[r]) continue;
+            scale[r] = learned[r];
+            _floor[r] = floors[r];
+        }
     }
 
     /// <summary>Lifts learned scales that an optimizer step pushed below their floor back onto it (NaN and infinity stay, and are reported).</summary>

@@ -87,11 +87,14 @@ public static class QatModel
         }
     }
 
-    /// <summary>Re-runs the row assignment on the current weights (formats change, scales restart from MSE-optimal).</summary>
+    /// <summary>
+    /// Applies a re-run row assignment to the quantizers: rows whose format changes restart from their MSE-optimal
+    /// scale, the others keep their learned scale (<see cref="RowWiseWeightQuantizer.Reassign"/>).
+    /// </summary>
     public static void Reassign(Module model, QuantizationPlan plan)
     {
         foreach (var (name, layer) in Layers(model))
-            ((RowWiseWeightQuantizer)layer.WeightQuantizer!).Assign(layer.Weight, plan[name].RowFormats);
+            ((RowWiseWeightQuantizer)layer.WeightQuantizer!).Reassign(layer.Weight, plan[name].RowFormats);
     }
 
     public static IReadOnlyList<(string Name, QuantizableLayer Layer)> Layers(Module model) =>

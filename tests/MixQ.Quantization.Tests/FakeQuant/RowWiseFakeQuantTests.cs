@@ -177,4 +177,32 @@ public class RowWiseFakeQuantTests
         Assert.Equal(all8, frozen.Formats);
         Assert.Equal(RowQuantizer.QuantizeRows(linear.Weight, all8).Scales, frozen.Scale.ToArray());
     }
+
+    [Fact]
+    public void ReassignKeepsTheLearnedScaleOfRowsThatKeepTheirFormat()
+    {
+        var linear = new Linear(16, 6, new Random(4));
+        var q = new RowWiseWeightQuantizer(linear.Weight, Mixed, learnScale: true);
+        var learned = new[] { 0.5f, 0.25f, 0.125f, 0.75f, 1.5f, 2f };
+        learned.CopyTo(q.Scale.Span);
+        var next = (NumberFormat[])Mixed.Clone();
+        next[1] = NumberFormat.Fixed(4); // was sp2-4
+        next[4] = NumberFormat.Parse("pot-4"); // was sp2-8
+
+        q.Reassign(linear.Weight, next);
+
+        Assert.Equal(next, q.Formats);
+        // Independent reference for the changed rows: the MSE-optimal scale of that row alone in its new format.
+        var expected = RowQuantizer.QuantizeRows(linear.Weight, next).Scales;
+        var scales = q.Scale.ToArray();
+        for (int r = 0; r < 6; r++)
+            Assert.Equal(r is 1 or 4 ? expected[r] : learned[r], scales[r]);
+        Assert.NotEqual(learned[1], scales[1]);
+
+        // Fixed (buffer) scales follow the current weights in every row, as at the start.
+        var frozen = new RowWiseWeightQuantizer(linear.Weight, Mixed, learnScale: false);
+        learned.CopyTo(frozen.Scale.Span);
+        frozen.Reassign(linear.Weight, next);
+        Assert.Equal(expected, frozen.Scale.ToArray());
+    }
 }
