@@ -30,9 +30,9 @@ public sealed class DesignWriterTests
         DesignWriter.Write(model, design, vectors, fromDesign);
 
         Assert.Equal(architecture, design.Architecture);
-        var files = Files(fromModel);
+        var files = FolderFiles.List(fromModel);
         Assert.NotEmpty(files);
-        Assert.Equal(files, Files(fromDesign));
+        Assert.Equal(files, FolderFiles.List(fromDesign));
         foreach (string rel in files)
             Assert.Equal(File.ReadAllBytes(Path.Combine(fromModel, rel)), File.ReadAllBytes(Path.Combine(fromDesign, rel)));
         Assert.Equal(CostPrediction.Compute(model, architecture).ToJson(), CostPrediction.Compute(design).ToJson());
@@ -60,9 +60,4 @@ public sealed class DesignWriterTests
         var e = Assert.Throws<MixQException>(() => DesignWriter.Build(SmallModels.Mlp(4), "systolic"));
         Assert.Equal("unknown architecture 'systolic' (expected one of: unrolled, gemm)", e.Message);
     }
-
-    private static List<string> Files(string root) =>
-        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
-            .OrderBy(f => f, StringComparer.Ordinal).ToList();
 }

@@ -27,7 +27,7 @@ public sealed class GoldenDesignTests
         using var folder = new TempFolder("golden");
         Generate(kind, architecture, folder.Path);
         string golden = Path.Combine(GoldenRoot(), $"{kind}-{architecture}");
-        var produced = Files(folder.Path);
+        var produced = FolderFiles.List(folder.Path);
         if (Environment.GetEnvironmentVariable("MIXQ_REGENERATE_GOLDEN") == "1")
         {
             if (Directory.Exists(golden)) Directory.Delete(golden, recursive: true);
@@ -40,7 +40,7 @@ public sealed class GoldenDesignTests
             return;
         }
         Assert.True(Directory.Exists(golden), $"no golden files in {golden} (run scripts/regenerate-golden.sh)");
-        Assert.Equal(Files(golden), produced);
+        Assert.Equal(FolderFiles.List(golden), produced);
         foreach (string rel in produced)
             Assert.True(File.ReadAllBytes(Path.Combine(golden, rel)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(folder.Path, rel))),
                 $"{rel} differs from the golden file in {golden}");
@@ -57,8 +57,8 @@ public sealed class GoldenDesignTests
         Generate("conv", "unrolled", b.Path + "/u");
         Generate("hgqconv", "unrolled", a.Path + "/h");
         Generate("hgqconv", "unrolled", b.Path + "/h");
-        var files = Files(a.Path);
-        Assert.Equal(files, Files(b.Path));
+        var files = FolderFiles.List(a.Path);
+        Assert.Equal(files, FolderFiles.List(b.Path));
         foreach (string rel in files)
             Assert.Equal(File.ReadAllBytes(Path.Combine(a.Path, rel)), File.ReadAllBytes(Path.Combine(b.Path, rel)));
     }
@@ -77,10 +77,6 @@ public sealed class GoldenDesignTests
         DesignWriter.Write(model, architecture, vectors, outDir, architecture == "gemm" ? new GemmOptions(2, 2) : null);
     }
 
-    private static List<string> Files(string root) =>
-        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
-            .OrderBy(f => f, StringComparer.Ordinal).ToList();
 
     private static string GoldenRoot([CallerFilePath] string source = "") =>
         Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(source))!, "Golden");
