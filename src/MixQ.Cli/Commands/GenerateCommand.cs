@@ -56,7 +56,7 @@ public static class GenerateCommand
             var vectors = TestVectors.FromEngine(engine, test.Features.AsSpan(0, test.Count * test.SampleSize), test.Count);
             string dir = parse.GetRequiredValue(outDir);
             var design = DesignWriter.Build(integer, architecture); // once: written and priced from the same object
-            var manifest = DesignWriter.Write(integer, design, vectors, dir);
+            var manifest = DesignWriter.Write(design, vectors, dir);
             try
             {
                 var prediction = CostPrediction.Compute(design);

@@ -41,18 +41,19 @@ public static class DesignWriter
         CheckSupported(model, architecture);
         return architecture switch
         {
-            "unrolled" => BuiltDesign.Of(UnrolledDesign.Build(model)),
-            "gemm" => BuiltDesign.Of(GemmDesign.Build(model, gemm)),
+            "unrolled" => BuiltDesign.Of(model, UnrolledDesign.Build(model)),
+            "gemm" => BuiltDesign.Of(model, GemmDesign.Build(model, gemm)),
             _ => throw new MixQException($"unknown architecture '{architecture}' (expected one of: {string.Join(", ", Architectures)})"),
         };
     }
 
     public static DesignManifest Write(IntegerModel model, string architecture, TestVectors vectors, string outDir, GemmOptions? gemm = null) =>
-        Write(model, Build(model, architecture, gemm), vectors, outDir);
+        Write(Build(model, architecture, gemm), vectors, outDir);
 
-    /// <summary>Writes the design folder of <paramref name="design"/>, built from <paramref name="model"/> by <see cref="Build"/>.</summary>
-    public static DesignManifest Write(IntegerModel model, BuiltDesign design, TestVectors vectors, string outDir)
+    /// <summary>Writes the design folder of <paramref name="design"/> (built by <see cref="Build"/>).</summary>
+    public static DesignManifest Write(BuiltDesign design, TestVectors vectors, string outDir)
     {
+        var model = design.Model;
         var manifest = design.Manifest();
         if (vectors.InputSize != manifest.InputLanes * manifest.InputBeats || vectors.OutputSize != manifest.OutputLanes)
             throw new MixQException($"test vectors of {vectors.InputSize} -> {vectors.OutputSize} values do not fit the design's {manifest.InputLanes * manifest.InputBeats} -> {manifest.OutputLanes}");
@@ -72,7 +73,6 @@ public static class DesignWriter
             verilog = design.Unrolled!.Verilog();
             readmeArchitecture = "fully unrolled, pipelined layers with constant weights (SP2/PoT as shifts and adds, fixed point as CSD shift-add), chained with valid/ready";
         }
-
         WriteText(Path.Combine(outDir, manifest.VerilogFiles[0]), verilog);
         WriteText(Path.Combine(outDir, DesignManifest.FileName), manifest.ToJson());
         vectors.Write(outDir);

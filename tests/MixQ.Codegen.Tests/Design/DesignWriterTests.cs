@@ -27,9 +27,10 @@ public sealed class DesignWriterTests
 
         DesignWriter.Write(model, architecture, vectors, fromModel);
         var design = DesignWriter.Build(model, architecture);
-        DesignWriter.Write(model, design, vectors, fromDesign);
+        DesignWriter.Write(design, vectors, fromDesign);
 
         Assert.Equal(architecture, design.Architecture);
+        Assert.Same(model, design.Model);
         var files = FolderFiles.List(fromModel);
         Assert.NotEmpty(files);
         Assert.Equal(files, FolderFiles.List(fromDesign));
@@ -48,7 +49,7 @@ public sealed class DesignWriterTests
         string outDir = Path.Combine(folder.Path, "out");
         foreach (var architecture in DesignWriter.Architectures)
         {
-            var e = Assert.Throws<MixQException>(() => DesignWriter.Write(model, DesignWriter.Build(model, architecture), vectors, outDir));
+            var e = Assert.Throws<MixQException>(() => DesignWriter.Write(DesignWriter.Build(model, architecture), vectors, outDir));
             Assert.Contains("do not fit", e.Message);
             Assert.False(Directory.Exists(outDir));
         }

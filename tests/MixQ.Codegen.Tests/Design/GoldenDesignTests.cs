@@ -77,7 +77,6 @@ public sealed class GoldenDesignTests
         DesignWriter.Write(model, architecture, vectors, outDir, architecture == "gemm" ? new GemmOptions(2, 2) : null);
     }
 
-
     private static string GoldenRoot([CallerFilePath] string source = "") =>
         Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(source))!, "Golden");
 }
