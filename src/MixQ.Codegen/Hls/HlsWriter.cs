@@ -1,4 +1,5 @@
 using System.Globalization;
+using MixQ.Codegen.Vectors;
 using MixQ.Codegen.Verilog;
 using MixQ.Quantization.Integer;
 
@@ -170,21 +171,7 @@ public static class HlsWriter
         w.Line("#include <vector>");
         w.Line($"#include \"{ModelFile}\"");
         w.Line();
-        w.Line("static std::vector<std::vector<long long>> read_table(const std::string& path) {");
-        w.Line("  std::vector<std::vector<long long>> rows;");
-        w.Line("  std::ifstream in(path);");
-        w.Line("  if (!in) { std::fprintf(stderr, \"cannot open %s\\n\", path.c_str()); std::exit(2); }");
-        w.Line("  std::string line;");
-        w.Line("  while (std::getline(in, line)) {");
-        w.Line("    if (line.empty()) continue;");
-        w.Line("    std::istringstream s(line);");
-        w.Line("    std::vector<long long> row;");
-        w.Line("    long long v;");
-        w.Line("    while (s >> v) row.push_back(v);");
-        w.Line("    rows.push_back(row);");
-        w.Line("  }");
-        w.Line("  return rows;");
-        w.Line("}");
+        VectorTableCpp.WriteReader(w);
         w.Line();
         w.Line("int main(int argc, char** argv) {");
         w.Line("  std::string dir = argc > 1 ? argv[1] : \"../vectors\";");

@@ -1,4 +1,5 @@
 using MixQ.Codegen.Design;
+using MixQ.Codegen.Vectors;
 using MixQ.Codegen.Verilog;
 
 namespace MixQ.Codegen.Simulation;
@@ -34,21 +35,7 @@ public static class VerilatorTestbench
         w.Line($"static const bool OUT_SIGNED = {(d.OutputSigned ? "true" : "false")};");
         w.Line($"static const int IN_WORDS = {(d.InputLanes * d.InputBits + 31) / 32}, OUT_WORDS = {(d.OutputLanes * d.OutputBits + 31) / 32};");
         w.Line();
-        w.Line("static std::vector<std::vector<long long>> read_table(const std::string& path) {");
-        w.Line("  std::vector<std::vector<long long>> rows;");
-        w.Line("  std::ifstream in(path);");
-        w.Line("  if (!in) { std::fprintf(stderr, \"cannot open %s\\n\", path.c_str()); std::exit(2); }");
-        w.Line("  std::string line;");
-        w.Line("  while (std::getline(in, line)) {");
-        w.Line("    if (line.empty()) continue;");
-        w.Line("    std::istringstream s(line);");
-        w.Line("    std::vector<long long> row;");
-        w.Line("    long long v;");
-        w.Line("    while (s >> v) row.push_back(v);");
-        w.Line("    rows.push_back(row);");
-        w.Line("  }");
-        w.Line("  return rows;");
-        w.Line("}");
+        VectorTableCpp.WriteReader(w);
         w.Line();
         w.Line("static void put_bits(uint32_t* words, int lsb, int width, long long value) {");
         w.Line("  for (int b = 0; b < width; b++) {");
