@@ -268,18 +268,7 @@ public sealed class GemmDesign
         var output = _plan.Output;
 
         w.Line($"// Controller, memories and write-back: steps {string.Join(" | ", steps.Select(s => $"{s.Kind.ToString().ToLowerInvariant()} {string.Join("+", s.Layers)}"))}");
-        w.Line($"module {TopModule} (");
-        w.Indent();
-        w.Line("input  wire clk,");
-        w.Line("input  wire rst,");
-        w.Line("input  wire in_valid,");
-        w.Line("output wire in_ready,");
-        w.Line($"input  wire [{input.Bits - 1}:0] in_data,");
-        w.Line("output wire out_valid,");
-        w.Line("input  wire out_ready,");
-        w.Line($"output wire [{_plan.Model.NumClasses * output.Bits - 1}:0] out_data");
-        w.Outdent();
-        w.Line(");");
+        StreamInterface.EmitModuleHeader(w, TopModule, input.Bits, _plan.Model.NumClasses * output.Bits);
         w.Indent();
         w.Line("localparam LOAD = 2'd0, RUN = 2'd1, DRAIN = 2'd2, OUT = 2'd3;");
         w.Line("reg [1:0] state;");

@@ -153,18 +153,7 @@ public sealed class UnrolledDesign
     private void EmitTop(VerilogText w)
     {
         w.Line($"// {Model.ModelName}: {Input.Beats} beats of {Input.Lanes} x {Input.Element} in, {Output.Lanes} x {Output.Element} out");
-        w.Line($"module {TopModule} (");
-        w.Indent();
-        w.Line("input  wire clk,");
-        w.Line("input  wire rst,");
-        w.Line("input  wire in_valid,");
-        w.Line("output wire in_ready,");
-        w.Line($"input  wire [{Input.DataBits - 1}:0] in_data,");
-        w.Line("output wire out_valid,");
-        w.Line("input  wire out_ready,");
-        w.Line($"output wire [{Output.DataBits - 1}:0] out_data");
-        w.Outdent();
-        w.Line(");");
+        StreamInterface.EmitModuleHeader(w, TopModule, Input.DataBits, Output.DataBits);
         w.Indent();
         for (int k = 0; k <= Stages.Count; k++)
         {

@@ -22,17 +22,6 @@ public abstract class UnrolledStage(string module, IReadOnlyList<string> layers,
     {
         w.Line($"// {summary}");
         w.Line($"// layers: {string.Join(", ", Layers)}");
-        w.Line($"module {Module} (");
-        w.Indent();
-        w.Line("input  wire clk,");
-        w.Line("input  wire rst,");
-        w.Line("input  wire in_valid,");
-        w.Line("output wire in_ready,");
-        w.Line($"input  wire [{In.DataBits - 1}:0] in_data,");
-        w.Line("output wire out_valid,");
-        w.Line("input  wire out_ready,");
-        w.Line($"output wire [{Out.DataBits - 1}:0] out_data");
-        w.Outdent();
-        w.Line(");");
+        StreamInterface.EmitModuleHeader(w, Module, In.DataBits, Out.DataBits);
     }
 }
