@@ -33,24 +33,11 @@ public sealed class HgqJob(HgqOptions options, ITrainingObserver? observer = nul
     {
         var clock = Stopwatch.StartNew();
         options.Validate();
-        if (!File.Exists(floatCheckpoint)) throw new MixQException($"checkpoint {floatCheckpoint} does not exist");
-        if (HgqJob.IsHgq(floatCheckpoint) || QuantizeJob.IsQuantized(floatCheckpoint))
+        if (File.Exists(floatCheckpoint) && (HgqJob.IsHgq(floatCheckpoint) || QuantizeJob.IsQuantized(floatCheckpoint)))
             throw new MixQException($"checkpoint {floatCheckpoint} is already quantized; HGQ starts from a float checkpoint");
-        var spec = ModelZoo.ReadSpec(floatCheckpoint);
-        var model = ModelZoo.Create(spec, new Random(options.Seed));
-        Checkpoint.Load(floatCheckpoint, model);
-        var split = DataRegistry.Load(data, new DataOptions(), _observer.OnInfo);
-        var train = split.Train.Limit(options.LimitTrainSamples);
-        var test = split.Test.Limit(options.LimitTestSamples);
-        ModelZoo.CheckCompatible(spec, test, floatCheckpoint);
-
-        model.Eval();
-        double floatAccuracy = Evaluator.Evaluate(model, test).Accuracy;
-        int folds = BatchNormFolding.FoldAll(model);
-        _observer.OnInfo($"float model: test accuracy {floatAccuracy:P2}; folded {folds} BatchNorm layers");
-
-        var calibration = QuantizeJob.CalibrationBatches(train, options.BatchSize, options.CalibrationBatches, options.Seed)
-            .Select(c => c.Inputs).ToList();
+        var start = FloatStart.Load(floatCheckpoint, data, options.Seed, options.LimitTrainSamples, options.LimitTestSamples, _observer);
+        var (spec, model, train, test, floatAccuracy) = start;
+        var calibration = start.CalibrationBatches(options.BatchSize, options.CalibrationBatches, options.Seed).Select(c => c.Inputs).ToList();
         var layers = HgqModel.Attach(model, options.Weights, options.Activations, calibration[0]);
         var description = new HgqDescription(options.Weights, options.Activations,
             layers.ToDictionary(l => l.Name, l => l.Input.ElementShape.ToArray()));
@@ -62,12 +49,7 @@ public sealed class HgqJob(HgqOptions options, ITrainingObserver? observer = nul
         var tracker = new ParetoTracker(model, spec, description, paretoDir, _observer);
         tracker.Record(0, extension.Beta, Evaluator.Evaluate(model, test).Accuracy);
 
-        var defaults = ModelZoo.DefaultsFor(spec.Name);
-        var config = new TrainConfig
-        {
-            Model = spec.Name, Data = data, Epochs = options.Epochs, BatchSize = options.BatchSize,
-            LearningRate = options.LearningRate ?? defaults.LearningRate * 0.1, WarmupEpochs = 0, Seed = options.Seed,
-        };
+        var config = start.FineTuning(data, options.Epochs, options.BatchSize, options.LearningRate, options.Seed);
         var trainObserver = new EpochHook(_observer, report => tracker.Record(report.Epoch, extension.Beta, report.TestAccuracy));
         var result = new Trainer(config, trainObserver, extension).Run(model, spec, train, test);
 

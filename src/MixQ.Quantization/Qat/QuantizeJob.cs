@@ -36,22 +36,10 @@ public sealed class QuantizeJob(QuantizeOptions options, ITrainingObserver? obse
         if (options.Epochs < 0) throw new MixQException($"--epochs must not be negative, got {options.Epochs}");
         if (options.ReassignEvery < 0) throw new MixQException($"--reassign-every must not be negative, got {options.ReassignEvery}");
         if (options.CalibrationBatches < 1) throw new MixQException($"--calibration-batches must be at least 1, got {options.CalibrationBatches}");
-        if (!File.Exists(floatCheckpoint)) throw new MixQException($"checkpoint {floatCheckpoint} does not exist");
 
-        var spec = ModelZoo.ReadSpec(floatCheckpoint);
-        var model = ModelZoo.Create(spec, new Random(options.Seed));
-        Checkpoint.Load(floatCheckpoint, model);
-        var split = DataRegistry.Load(data, new DataOptions(), _observer.OnInfo);
-        var train = split.Train.Limit(options.LimitTrainSamples);
-        var test = split.Test.Limit(options.LimitTestSamples);
-        ModelZoo.CheckCompatible(spec, test, floatCheckpoint);
-
-        model.Eval();
-        double floatAccuracy = Evaluator.Evaluate(model, test).Accuracy;
-        int folds = BatchNormFolding.FoldAll(model);
-        _observer.OnInfo($"float model: test accuracy {floatAccuracy:P2}; folded {folds} BatchNorm layers");
-
-        var calibration = CalibrationBatches(train, options.BatchSize, options.CalibrationBatches, options.Seed);
+        var start = FloatStart.Load(floatCheckpoint, data, options.Seed, options.LimitTrainSamples, options.LimitTestSamples, _observer);
+        var (spec, model, train, test, floatAccuracy) = start;
+        var calibration = start.CalibrationBatches(options.BatchSize, options.CalibrationBatches, options.Seed);
         var planOptions = new PlanOptions
         {
             Method = options.Method, Mix = mix, Rule = rule, Edges = edges, ActivationBits = options.ActivationBits,
@@ -71,12 +59,7 @@ public sealed class QuantizeJob(QuantizeOptions options, ITrainingObserver? obse
         double accuracy = ptqAccuracy, samplesPerSecond = 0;
         if (options.Epochs > 0)
         {
-            var defaults = ModelZoo.DefaultsFor(spec.Name);
-            var config = new TrainConfig
-            {
-                Model = spec.Name, Data = data, Epochs = options.Epochs, BatchSize = options.BatchSize,
-                LearningRate = options.LearningRate ?? defaults.LearningRate * 0.1, WarmupEpochs = 0, Seed = options.Seed,
-            };
+            var config = start.FineTuning(data, options.Epochs, options.BatchSize, options.LearningRate, options.Seed);
             var reassigning = new ReassigningObserver(_observer, options.ReassignEvery, options.Epochs, () =>
             {
                 plan = PlanBuilder.Build(model, planOptions, loss);
@@ -139,14 +122,6 @@ public sealed class QuantizeJob(QuantizeOptions options, ITrainingObserver? obse
         };
         var rule = o.Rule ?? (method is "rmsmp" or "ilmpq" ? AssignmentRule.Hessian : AssignmentRule.Error);
         return (mix, rule);
-    }
-
-    /// <summary>The first <paramref name="count"/> shuffled training batches, copied (HGQ calibrates with them too).</summary>
-    internal static List<(Tensor Inputs, int[] Labels)> CalibrationBatches(Dataset train, int batchSize, int count, int seed)
-    {
-        var loader = new DataLoader(train, batchSize, shuffle: true, seed: seed ^ 0x5eed);
-        // The loader reuses its buffers, so each batch is copied before the next is drawn.
-        return loader.Batches(0).Take(count).Select(b => (b.Inputs.Clone(), (int[])b.Labels.Clone())).ToList();
     }
 
 
