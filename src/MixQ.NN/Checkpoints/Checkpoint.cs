@@ -1,4 +1,5 @@
 using System.Globalization;
+using MixQ.NN.Layers;
 using MixQ.NN.Modules;
 using MixQ.Tensors;
 
@@ -79,6 +80,12 @@ public static class Checkpoint
         foreach (var name in file.Tensors.Keys.Concat(file.Arrays.Keys).Order(StringComparer.Ordinal))
             if (!name.StartsWith(OptimizerPrefix, StringComparison.Ordinal) && !expected.ContainsKey(name))
                 problems.Add($"unexpected tensor '{name}'");
+        // A quantized model's checkpoint offered where a float model is wanted (`mixq quantize` on its own output): say
+        // that, rather than listing every quantizer tensor as unexpected.
+        var quantizerEntry = file.Tensors.Keys.Concat(file.Arrays.Keys).Where(QuantizableLayer.IsQuantizerEntry).Order(StringComparer.Ordinal).FirstOrDefault();
+        if (quantizerEntry is not null && !expected.Keys.Any(QuantizableLayer.IsQuantizerEntry))
+            throw new MixQException($"checkpoint {path} is a quantized model (it holds quantizer state such as '{quantizerEntry}'), " +
+                                    "but a float model is expected here: use the float checkpoint it was quantized from");
         if (problems.Count > 0)
         {
             const int shown = 8;

@@ -11,6 +11,9 @@ namespace MixQ.NN.Layers;
 /// </summary>
 public abstract class QuantizableLayer : Module
 {
+    /// <summary>Child-module names of the quantizers: their state appears in a state dict as "layer.weight_quant.x".</summary>
+    public const string WeightQuantizerName = "weight_quant", InputQuantizerName = "input_quant";
+
     public abstract Tensor Weight { get; }
     public abstract Tensor? Bias { get; }
 
@@ -30,9 +33,12 @@ public abstract class QuantizableLayer : Module
     {
         if (WeightQuantizer is not null || InputQuantizer is not null)
             throw new InvalidOperationException($"{GetType().Name} already has quantizers attached");
-        if (weightQuantizer is not null) WeightQuantizer = RegisterModule("weight_quant", weightQuantizer);
-        if (inputQuantizer is not null) InputQuantizer = RegisterModule("input_quant", inputQuantizer);
+        if (weightQuantizer is not null) WeightQuantizer = RegisterModule(WeightQuantizerName, weightQuantizer);
+        if (inputQuantizer is not null) InputQuantizer = RegisterModule(InputQuantizerName, inputQuantizer);
     }
+
+    /// <summary>Whether a state-dict name belongs to an attached quantizer: a quantized model's checkpoint has such entries, a float one none.</summary>
+    public static bool IsQuantizerEntry(string name) => name.Split('.').Any(part => part is WeightQuantizerName or InputQuantizerName);
 
     /// <summary>The weight as the forward pass uses it.</summary>
     public Tensor EffectiveWeight() => WeightQuantizer?.Forward(Weight) ?? Weight;

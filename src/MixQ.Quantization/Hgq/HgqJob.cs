@@ -33,8 +33,6 @@ public sealed class HgqJob(HgqOptions options, ITrainingObserver? observer = nul
     {
         var clock = Stopwatch.StartNew();
         options.Validate();
-        if (File.Exists(floatCheckpoint) && (HgqJob.IsHgq(floatCheckpoint) || QuantizeJob.IsQuantized(floatCheckpoint)))
-            throw new MixQException($"checkpoint {floatCheckpoint} is already quantized; HGQ starts from a float checkpoint");
         var start = FloatStart.Load(floatCheckpoint, data, options.Seed, options.LimitTrainSamples, options.LimitTestSamples, _observer);
         var (spec, model, train, test, floatAccuracy) = start;
         var calibration = start.CalibrationBatches(options.BatchSize, options.CalibrationBatches, options.Seed).Select(c => c.Inputs).ToList();

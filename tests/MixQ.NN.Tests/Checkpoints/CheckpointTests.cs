@@ -1,4 +1,5 @@
 using MixQ.NN.Checkpoints;
+using MixQ.NN.Layers;
 using MixQ.NN.Tests.IO;
 using MixQ.NN.Modules;
 using MixQ.NN.Optim;
@@ -116,6 +117,52 @@ public class CheckpointTests : IDisposable
         Assert.Contains("'norm.running_mean'", e.Message);
         Assert.Equal(before, Values(model));
     }
+
+    /// <summary>A stand-in quantizer with one learned value, attached the way quantization attaches its own.</summary>
+    private sealed class ScaleQuantizer : Module
+    {
+        public ScaleQuantizer() => RegisterParameter("scale", Tensor.Ones(2));
+
+        public override Tensor Forward(Tensor input) => input;
+    }
+
+    [Fact]
+    public void AQuantizedModelOfferedForAFloatOneIsNamedAsSuch()
+    {
+        string path = _folder.File("quantized.safetensors");
+        var quantized = new Linear(3, 2, new Random(1));
+        quantized.AttachQuantizers(new ScaleQuantizer(), new ScaleQuantizer());
+        Checkpoint.Save(path, quantized);
+        var floatModel = new Linear(3, 2, new Random(2));
+        var before = Values(floatModel);
+
+        var e = Assert.Throws<MixQException>(() => Checkpoint.Load(path, floatModel));
+
+        Assert.Equal($"checkpoint {path} is a quantized model (it holds quantizer state such as 'input_quant.scale'), " +
+                     "but a float model is expected here: use the float checkpoint it was quantized from", e.Message);
+        Assert.Equal(before, Values(floatModel));
+
+        // The other way round (a float checkpoint for a model with quantizers) is an ordinary mismatch, and a quantized
+        // model loads its own checkpoint.
+        var other = new Linear(3, 2, new Random(3));
+        other.AttachQuantizers(new ScaleQuantizer(), new ScaleQuantizer());
+        string floatPath = _folder.File("float.safetensors");
+        Checkpoint.Save(floatPath, floatModel);
+        var mismatch = Assert.Throws<MixQException>(() => Checkpoint.Load(floatPath, other));
+        Assert.Contains("missing tensor 'weight_quant.scale'", mismatch.Message);
+        Checkpoint.Load(path, other);
+        Assert.Equal(Values(quantized), Values(other));
+    }
+
+    [Theory]
+    [InlineData("0.weight_quant.scale", true)]
+    [InlineData("layers.3.input_quant.fractional_bits", true)]
+    [InlineData("input_quant.clip", true)]
+    [InlineData("0.weight", false)]
+    [InlineData("weight_quantity", false)]
+    [InlineData("my_input_quant.x", false)]
+    public void QuantizerEntriesAreRecognisedByTheirModuleName(string name, bool expected) =>
+        Assert.Equal(expected, QuantizableLayer.IsQuantizerEntry(name));
 
     [Fact]
     public void MissingAndUnexpectedTensorsAreReported()

@@ -67,4 +67,13 @@ public sealed class FloatStartTests(QatFixture fixture) : IClassFixture<QatFixtu
         var e = Assert.Throws<MixQException>(() => FloatStart.Load(path, fixture.DataPath, 0, 0, 0, SilentObserver.Instance));
         Assert.Contains(path, e.Message);
     }
+
+    [Fact]
+    public void AQuantizedCheckpointIsRefusedAsAStart()
+    {
+        var quantized = new QuantizeJob(new QuantizeOptions { Method = "fixed", Epochs = 0, BatchSize = 32 })
+            .Run(fixture.FloatCheckpoint, fixture.DataPath, Path.Combine(fixture.Folder, "start-fixed")).CheckpointPath!;
+        var e = Assert.Throws<MixQException>(() => FloatStart.Load(quantized, fixture.DataPath, 0, 0, 0, SilentObserver.Instance));
+        Assert.StartsWith($"checkpoint {quantized} is a quantized model", e.Message);
+    }
 }
