@@ -13,20 +13,35 @@ public static class Graph
     /// Attaches <paramref name="backward"/> to <paramref name="result"/> when recording is on and any input
     /// needs a gradient. Returns <paramref name="result"/> for chaining.
     /// </summary>
-    public static Tensor Record(string op, Tensor result, Tensor[] inputs, Action<Tensor> backward)
+    public static Tensor Record(string op, Tensor result, Tensor[] inputs, Action<Tensor> backward) =>
+        Record(op, result, inputs, backward, saved: null);
+
+    /// <summary>
+    /// <see cref="Record(string, Tensor, Tensor[], Action{Tensor})"/> for an op whose backward reads a buffer the forward
+    /// filled (say, the position of each window's maximum). The graph owns <paramref name="saved"/> from here on:
+    /// <see cref="Release"/> gives it back to the buffer pool, so the next step's forward refills memory that is
+    /// already mapped. Take it from <see cref="RentSaved"/>; if nothing is recorded it goes straight back.
+    /// </summary>
+    public static Tensor Record(string op, Tensor result, Tensor[] inputs, Action<Tensor> backward, float[]? saved)
     {
-        if (!GradMode.Enabled) return result;
-        foreach (var t in inputs)
+        if (GradMode.Enabled)
         {
-            if (t.RequiresGrad)
+            foreach (var t in inputs)
             {
-                result.RequiresGrad = true;
-                result.Node = new GradNode(op, inputs, backward);
-                return result;
+                if (t.RequiresGrad)
+                {
+                    result.RequiresGrad = true;
+                    result.Node = new GradNode(op, inputs, backward, saved);
+                    return result;
+                }
             }
         }
+        if (saved is not null) BufferPool.Return(saved);
         return result;
     }
+
+    /// <summary>A buffer of <paramref name="length"/> floats (unspecified contents) for state a backward will read; see <see cref="Record(string, Tensor, Tensor[], Action{Tensor}, float[])"/>.</summary>
+    public static float[] RentSaved(int length) => BufferPool.RentUninitialized(length);
 
     /// <summary>Whether an op's result will be recorded (lets ops skip saving state for backward).</summary>
     public static bool WillRecord(params Tensor[] inputs)
@@ -124,9 +139,11 @@ public static class Graph
         var returned = new HashSet<float[]>(ReferenceEqualityComparer.Instance);
         foreach (var t in order)
         {
+            var saved = t.Node!.Saved;
             t.Node = null;
             t.Grad = null;
             if (!leafStorage.Contains(t.Storage) && returned.Add(t.Storage)) BufferPool.Return(t.Storage);
+            if (saved is not null && returned.Add(saved)) BufferPool.Return(saved);
         }
     }
 

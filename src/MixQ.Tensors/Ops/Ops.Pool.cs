@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using MixQ.Tensors.Autograd;
 using MixQ.Tensors.Kernels;
 
@@ -19,7 +20,9 @@ public static partial class Ops
         int inPlane = geo.Height * geo.Width, outPlane = geo.OutH * geo.OutW;
         var y = Tensor.Uninitialized(input.Dim(0), input.Dim(1), geo.OutH, geo.OutW);
         bool record = Graph.WillRecord(x);
-        int[]? argmax = record ? new int[y.Size] : null;
+        // The window maxima's positions as ints in a pooled float array, which the graph gives back when it is
+        // released: a fresh int array per step (600 KiB for LeNet-5's first pooling) faulted in page by page.
+        float[]? argmax = record ? Graph.RentSaved(y.Size) : null;
         float[] xs = x.Storage, ys = y.Storage;
         int xo = x.Offset;
         BatchParallel.For(planes, BatchParallel.ChunksFor(planes, Math.Max(1, PoolGrain / outPlane)), (_, start, end) =>
@@ -27,7 +30,7 @@ public static partial class Ops
             for (int p = start; p < end; p++)
             {
                 Pool2d.MaxForward(xs.AsSpan(xo + p * inPlane, inPlane), geo, ys.AsSpan(p * outPlane, outPlane),
-                    argmax is null ? Span<int>.Empty : argmax.AsSpan(p * outPlane, outPlane));
+                    argmax is null ? Span<int>.Empty : MemoryMarshal.Cast<float, int>(argmax.AsSpan(p * outPlane, outPlane)));
             }
         });
         if (!record) return y;
@@ -42,10 +45,10 @@ public static partial class Ops
                 {
                     var plane = dx.AsSpan(dxo + p * inPlane, inPlane);
                     plane.Clear();
-                    Pool2d.MaxBackward(gs.AsSpan(gOffset + p * outPlane, outPlane), argmax!.AsSpan(p * outPlane, outPlane), plane);
+                    Pool2d.MaxBackward(gs.AsSpan(gOffset + p * outPlane, outPlane), MemoryMarshal.Cast<float, int>(argmax!.AsSpan(p * outPlane, outPlane)), plane);
                 }
             }));
-        });
+        }, argmax);
     }
 
     /// <summary>

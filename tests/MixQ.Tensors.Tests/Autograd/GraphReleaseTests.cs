@@ -31,6 +31,50 @@ public class GraphReleaseTests
     }
 
     [Fact]
+    public void MaxPoolingKeepsItsWindowPositionsUntilReleaseThenReturnsThem()
+    {
+        BufferPool.Clear();
+        var rng = new Random(11);
+        var x = GradCheck.Input(rng, 16, 4, 32, 32);   // 16 x 4 x 16 x 16 outputs: a pooled size
+        int outputs = 16 * 4 * 16 * 16;
+        var y = Ops.MaxPool2d(x, 2);
+        var weights = GradCheck.Input(rng, 16, 4, 16, 16);
+        var loss = Ops.Sum(Ops.Mul(y, weights));
+        loss.Backward();
+        var first = x.Grad!.ToArray();
+
+        // The reference: each window's weight lands on its maximum (the first one in row-major order).
+        var xs = x.ToArray();
+        var expected = new float[xs.Length];
+        var w = weights.ToArray();
+        for (int plane = 0; plane < 64; plane++)
+            for (int oh = 0; oh < 16; oh++)
+                for (int ow = 0; ow < 16; ow++)
+                {
+                    int best = plane * 1024 + 2 * oh * 32 + 2 * ow;
+                    foreach (int d in new[] { 1, 32, 33 })
+                        if (xs[plane * 1024 + 2 * oh * 32 + 2 * ow + d] > xs[best]) best = plane * 1024 + 2 * oh * 32 + 2 * ow + d;
+                    expected[best] += w[(plane * 16 + oh) * 16 + ow];
+                }
+        Assert.Equal(expected, first);
+
+        // Until the graph is released the positions stay put: renting everything of that size meanwhile (and
+        // scribbling on it) does not disturb a second backward over the same graph.
+        var taken = Enumerable.Range(0, 8).Select(_ => BufferPool.RentUninitialized(outputs)).ToList();
+        foreach (var a in taken) a.AsSpan().Fill(float.NaN);
+        x.Grad = null;
+        loss.Backward();
+        Assert.Equal(first, x.Grad!.ToArray());
+
+        // Release gives the positions' buffer back with the graph's two pooled-size tensors (the pooling's and the
+        // product's outputs; the scalar loss is too small to pool).
+        long before = BufferPool.PooledFloats;
+        Graph.Release(loss);
+        Assert.Equal(3L * outputs, BufferPool.PooledFloats - before);
+        BufferPool.Clear();
+    }
+
+    [Fact]
     public void AHandedOverGradientBecomesTheInputsAndIsNeverRecycled()
     {
         BufferPool.Clear();
