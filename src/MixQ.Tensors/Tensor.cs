@@ -175,7 +175,11 @@ public sealed partial class Tensor
     {
         if (Grad is null)
         {
-            Grad = new Tensor(ShapeArray(), g.ToArray());
+            // From the pool, like every gradient: a fresh array here (a reshape's backward passes the whole activation
+            // gradient through this) faults its pages in on every step.
+            var storage = BufferPool.RentUninitialized(g.Length);
+            g.CopyTo(storage);
+            Grad = new Tensor(ShapeArray(), storage);
         }
         else
         {

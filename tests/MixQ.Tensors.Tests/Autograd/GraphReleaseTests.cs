@@ -31,6 +31,28 @@ public class GraphReleaseTests
     }
 
     [Fact]
+    public void AFirstGradientIsACopyInAPooledArray()
+    {
+        BufferPool.Clear();
+        var pooled = new float[Big];
+        BufferPool.Return(pooled);
+        var rng = new Random(5);
+        var x = GradCheck.Input(rng, Big);
+        var g = GradCheck.Input(rng, Big).ToArray();
+
+        x.AccumulateGrad(g);
+        Assert.Same(pooled, x.Grad!.Storage);
+        Assert.Equal(g, x.Grad.ToArray());
+        g[0] += 1f;                                    // a copy: the caller's span stays the caller's
+        Assert.NotEqual(g[0], x.Grad.Span[0]);
+
+        x.AccumulateGrad(g);                           // the second adds in place
+        Assert.Same(pooled, x.Grad.Storage);
+        Assert.Equal(2 * g[1], x.Grad.Span[1]);
+        BufferPool.Clear();
+    }
+
+    [Fact]
     public void MaxPoolingKeepsItsWindowPositionsUntilReleaseThenReturnsThem()
     {
         BufferPool.Clear();
