@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using MixQ.NN.Checkpoints;
-using MixQ.NN.Data;
 using MixQ.NN.Layers;
 using MixQ.NN.Models;
 using MixQ.NN.Modules;

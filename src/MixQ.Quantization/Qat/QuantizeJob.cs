@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MixQ.NN.Checkpoints;
-using MixQ.NN.Data;
 using MixQ.NN.Layers;
 using MixQ.NN.Models;
 using MixQ.NN.Modules;
