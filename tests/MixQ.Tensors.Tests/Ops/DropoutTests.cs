@@ -39,6 +39,7 @@ public class DropoutTests
     public void ProbabilityOneDropsEverything()
     {
         Assert.All(Ops.Dropout(Tensor.Ones(10), 1f, true, new Random(1)).ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(Ops.Dropout(Tensor.Ones(1 << 16), 1f, true, new Random(1)).ToArray(), v => Assert.Equal(0f, v)); // a pooled mask
         Assert.Throws<ArgumentOutOfRangeException>(() => Ops.Dropout(Tensor.Ones(10), 1.5f, true, new Random(1)));
     }
 }
