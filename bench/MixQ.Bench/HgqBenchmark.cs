@@ -12,7 +12,8 @@ namespace MixQ.Bench;
 /// <summary>
 /// Cost of HGQ training: samples/s of full training steps of the float model and of the same model with HGQ
 /// quantizers (per-element f on weights and activations, EBOPs loss, Adam on the bits), back to back in one process.
-/// `MixQ.Bench hgq [--models mlp,jetmlp,lenet5] [--repeats N] [--profile] [--fresh-gradients]`: the two are measured alternately N times;
+/// `MixQ.Bench hgq [--models mlp,jetmlp,lenet5] [--repeats N] [--profile] [--fresh-gradients] [--frozen-first-input-bits]`:
+/// the two are measured alternately N times;
 /// the table reports each model's mean step time over all repeats (as samples/s: what an epoch costs) and their
 /// ratio, the ratio of median steps, then every repeat's own ratio; --profile adds the backward time per op (of the last repeat).
 /// </summary>
@@ -22,6 +23,7 @@ internal static class HgqBenchmark
     {
         string models = args.SkipWhile(a => a != "--models").Skip(1).FirstOrDefault() ?? "mlp,jetmlp,lenet5";
         bool profile = args.Contains("--profile");
+        bool frozenInputBits = args.Contains("--frozen-first-input-bits");
         // As the Trainer does: each step's parameter gradients go back to the buffer pool at the next ZeroGrad.
         // --fresh-gradients drops them instead (every step then faults in new weight-gradient arrays, as before 2026-12-01).
         bool recycle = !args.Contains("--fresh-gradients");
@@ -44,6 +46,9 @@ internal static class HgqBenchmark
             var options = new HgqOptions();
             HgqModel.Attach(hgqModel, options.Weights, options.Activations, x);
             var extension = new HgqTrainingExtension(hgqModel, options, [x]);
+            // A lower bound for any cheaper input-bit gradient: the first layer's input bits stay fixed, so its input
+            // gradient (a batch x out x in GEMM the float step does not run) is never computed.
+            if (frozenInputBits) HgqModel.Layers(hgqModel).First().Input.FractionalBits.RequiresGrad = false;
             extension.BeforeEvaluation(0);
             if (Environment.GetEnvironmentVariable("MIXQ_BENCH_PARTS") is not null) TimeQuantizers(hgqModel, x);
             var ratios = new List<string>();
