@@ -24,6 +24,13 @@ public abstract class AdamBase : Optimizer
 
     protected sealed override IReadOnlyList<string> BufferNames => Moments;
 
+    /// <summary>
+    /// The first moment only. The second moment is a per-element gradient scale, not a direction, and is kept: zeroed
+    /// under the bias correction of a step count in the thousands it would make the element's next steps about
+    /// (1 − β1) / √(1 − β2) ≈ 3 times a fresh start's. With m reset the element's steps build up as momentum does.
+    /// </summary>
+    protected sealed override IReadOnlyList<int> MomentumBuffers => [0];
+
     /// <summary>Whether weight decay shrinks parameters directly (AdamW) instead of entering the gradient (Adam).</summary>
     private protected abstract bool Decoupled { get; }
 

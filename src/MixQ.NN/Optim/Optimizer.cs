@@ -87,6 +87,31 @@ public abstract class Optimizer
     }
 
     /// <summary>
+    /// Forgets the momentum of some elements of <paramref name="parameter"/> (flat indices), for elements that start
+    /// over with a new meaning — a row whose number format changes gets a new scale, and the momentum that pushed the
+    /// old scale would push the new one the wrong way. Buffers that are not momentum (<see cref="MomentumBuffers"/>)
+    /// are kept, and so is the step count, which the parameter's other elements share. A parameter that has not been
+    /// stepped yet has nothing to forget.
+    /// </summary>
+    public void ResetMomentum(Tensor parameter, ReadOnlySpan<int> elements)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        int index = -1;
+        for (int i = 0; i < Parameters.Count; i++)
+            if (ReferenceEquals(Parameters[i], parameter)) { index = i; break; }
+        if (index < 0) throw new ArgumentException($"{parameter.Name ?? parameter.ToString()} is not a parameter of this optimizer", nameof(parameter));
+        foreach (int e in elements)
+            if ((uint)e >= (uint)parameter.Size)
+                throw new ArgumentOutOfRangeException(nameof(elements), e, $"element index outside {parameter.Name ?? parameter.ToString()} ({parameter.Size} elements)");
+        if (_state[index] is not { } state) return;
+        foreach (int b in MomentumBuffers)
+            foreach (int e in elements) state.Buffers[b][e] = 0f;
+    }
+
+    /// <summary>Which of <see cref="BufferNames"/> hold momentum (<see cref="ResetMomentum"/> zeroes them).</summary>
+    protected virtual IReadOnlyList<int> MomentumBuffers => [];
+
+    /// <summary>
     /// Applies one update to <paramref name="parameter"/> using <paramref name="gradient"/>;
     /// <paramref name="state"/> already counts this step.
     /// </summary>

@@ -27,6 +27,12 @@ public sealed class Sgd : Optimizer
 
     protected override IReadOnlyList<string> BufferNames => Options.Momentum == 0 ? [] : MomentumBuffer;
 
+    /// <summary>
+    /// The momentum buffer: an element whose buffer is reset then takes the step a fresh parameter takes (exactly so
+    /// without dampening; with dampening its gradient enters scaled by 1 − dampening, as on any later step).
+    /// </summary>
+    protected override IReadOnlyList<int> MomentumBuffers => Options.Momentum == 0 ? [] : [0];
+
     protected override void Update(Tensor parameter, ReadOnlySpan<float> gradient, ParameterState state)
     {
         var p = parameter.Span;

@@ -1,3 +1,4 @@
+using MixQ.NN.Optim;
 using MixQ.Tensors;
 
 namespace MixQ.NN.Training;
@@ -22,4 +23,10 @@ public interface ITrainingExtension
 
     /// <summary>After an epoch's training and before its test evaluation (e.g. calibration).</summary>
     void BeforeEvaluation(int epoch);
+
+    /// <summary>Once, before training starts: the optimizer the trainer steps the model's parameters with.</summary>
+    void OnOptimizer(Optimizer optimizer) { }
+
+    /// <summary>After an epoch's test evaluation has been reported, before the epoch's checkpoint is saved.</summary>
+    void AfterEvaluation(EpochReport report) { }
 }

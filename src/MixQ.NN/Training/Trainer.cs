@@ -52,6 +52,7 @@ public sealed class Trainer
     {
         var defaults = ModelZoo.DefaultsFor(spec.Name);
         var optimizer = BuildOptimizer(model, defaults);
+        _extension?.OnOptimizer(optimizer);
         bool augment = _config.Augment ?? defaults.Augment;
         var loader = new DataLoader(train, _config.BatchSize, shuffle: true, dropLast: false, seed: _config.Seed,
             augmentation: augment && train.SampleShape.Length == 3 ? Augmentation.Cifar : null);
@@ -126,6 +127,7 @@ public sealed class Trainer
                 testLoss, testAccuracy, epochClock.Elapsed.TotalSeconds, seen / Math.Max(epochTrainSeconds, 1e-9), optimizer.LearningRate);
             history.Add(report);
             _observer.OnEpochEnd(report);
+            _extension?.AfterEvaluation(report);
             if (checkpointPath is not null)
                 Save(checkpointPath, model, spec, optimizer, epoch + 1, 0, history, previousSeconds + clock.Elapsed.TotalSeconds);
         }

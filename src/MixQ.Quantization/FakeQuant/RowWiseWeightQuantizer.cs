@@ -56,15 +56,17 @@ public sealed class RowWiseWeightQuantizer : Module
     /// A refreshed assignment during training (<c>--reassign-every</c>): rows that change format start from their
     /// MSE-optimal scale in the new format; with learned scales, rows that keep their format keep the scale (and floor)
     /// they have learned, which a reset would throw away for nothing. Without learned scales every row takes the
-    /// MSE-optimal scale of its current weights, as at the start.
+    /// MSE-optimal scale of its current weights, as at the start. Returns the rows whose format changed (ascending):
+    /// their learned scales start over, so an optimizer should forget their momentum.
     /// </summary>
-    public void Reassign(Tensor weight, IReadOnlyList<NumberFormat> rowFormats)
+    public int[] Reassign(Tensor weight, IReadOnlyList<NumberFormat> rowFormats)
     {
         var previous = _formats;
         var learned = Scale.Span.ToArray();
         var floors = _floor;
         Assign(weight, rowFormats);
-        if (!Scale.RequiresGrad) return;
+        var changed = Enumerable.Range(0, previous.Length).Where(r => previous[r] != _formats[r]).ToArray();
+        if (!Scale.RequiresGrad) return changed;
         var scale = Scale.Span;
         for (int r = 0; r < previous.Length; r++)
         {
@@ -72,6 +74,7 @@ public sealed class RowWiseWeightQuantizer : Module
             scale[r] = learned[r];
             _floor[r] = floors[r];
         }
+        return changed;
     }
 
     /// <summary>Lifts learned scales that an optimizer step pushed below their floor back onto it (NaN and infinity stay, and are reported).</summary>

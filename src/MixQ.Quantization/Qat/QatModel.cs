@@ -89,12 +89,19 @@ public static class QatModel
 
     /// <summary>
     /// Applies a re-run row assignment to the quantizers: rows whose format changes restart from their MSE-optimal
-    /// scale, the others keep their learned scale (<see cref="RowWiseWeightQuantizer.Reassign"/>).
+    /// scale, the others keep their learned scale (<see cref="RowWiseWeightQuantizer.Reassign"/>). Returns, per layer
+    /// whose scales are learned and had rows change format, the scale tensor and those rows.
     /// </summary>
-    public static void Reassign(Module model, QuantizationPlan plan)
+    public static IReadOnlyList<(Tensor Scale, int[] Rows)> Reassign(Module model, QuantizationPlan plan)
     {
+        var restarted = new List<(Tensor, int[])>();
         foreach (var (name, layer) in Layers(model))
-            ((RowWiseWeightQuantizer)layer.WeightQuantizer!).Reassign(layer.Weight, plan[name].RowFormats);
+        {
+            var quantizer = (RowWiseWeightQuantizer)layer.WeightQuantizer!;
+            var rows = quantizer.Reassign(layer.Weight, plan[name].RowFormats);
+            if (rows.Length > 0 && quantizer.Scale.RequiresGrad) restarted.Add((quantizer.Scale, rows));
+        }
+        return restarted;
     }
 
     public static IReadOnlyList<(string Name, QuantizableLayer Layer)> Layers(Module model) =>

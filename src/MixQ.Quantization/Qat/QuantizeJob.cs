@@ -59,13 +59,14 @@ public sealed class QuantizeJob(QuantizeOptions options, ITrainingObserver? obse
         if (options.Epochs > 0)
         {
             var config = start.FineTuning(data, options.Epochs, options.BatchSize, options.LearningRate, options.Seed);
-            var reassigning = new ReassigningObserver(_observer, options.ReassignEvery, options.Epochs, () =>
-            {
-                plan = PlanBuilder.Build(model, planOptions, loss);
-                QatModel.Reassign(model, plan);
-                _observer.OnInfo("re-assigned row formats");
-            });
-            var result = new Trainer(config, reassigning).Run(model, spec, train, test);
+            var reassignment = new RowReassignment(model, options.ReassignEvery, options.Epochs,
+                () => PlanBuilder.Build(model, planOptions, loss),
+                reassigned =>
+                {
+                    plan = reassigned;
+                    _observer.OnInfo("re-assigned row formats");
+                });
+            var result = new Trainer(config, _observer, reassignment).Run(model, spec, train, test);
             epochs = result.Epochs;
             accuracy = result.TestAccuracy;
             samplesPerSecond = result.SamplesPerSecond;
@@ -121,20 +122,5 @@ public sealed class QuantizeJob(QuantizeOptions options, ITrainingObserver? obse
         };
         var rule = o.Rule ?? (method is "rmsmp" or "ilmpq" ? AssignmentRule.Hessian : AssignmentRule.Error);
         return (mix, rule);
-    }
-
-
-    /// <summary>Forwards progress and re-runs the row assignment every N epochs (not after the last).</summary>
-    private sealed class ReassigningObserver(ITrainingObserver inner, int every, int epochs, Action reassign) : ITrainingObserver
-    {
-        public void OnInfo(string message) => inner.OnInfo(message);
-        public void OnEpochStart(int epoch, int totalEpochs, int steps) => inner.OnEpochStart(epoch, totalEpochs, steps);
-        public void OnStep(StepReport report) => inner.OnStep(report);
-
-        public void OnEpochEnd(EpochReport report)
-        {
-            inner.OnEpochEnd(report);
-            if (every > 0 && report.Epoch % every == 0 && report.Epoch < epochs) reassign();
-        }
     }
 }

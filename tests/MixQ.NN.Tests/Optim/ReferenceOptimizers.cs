@@ -25,6 +25,9 @@ internal sealed class SgdReference(double lr, double momentum = 0, double dampen
         _firstDone = true;
     }
 
+    /// <summary>A fresh start of element <paramref name="i"/>'s momentum: buf = 0, so its next step adds (1 − τ)·d to nothing.</summary>
+    public void ResetMomentum(int i) => _buffer![i] = 0;
+
     private bool _firstDone;
 }
 
@@ -32,6 +35,9 @@ internal sealed class AdamReference(double lr, double beta1 = 0.9, double beta2 
 {
     private double[]? _m, _v;
     private int _t;
+
+    /// <summary>m[i] = 0 with v[i] and the shared step count kept.</summary>
+    public void ResetFirstMoment(int i) => _m![i] = 0;
 
     public void Step(double[] p, double[] g)
     {

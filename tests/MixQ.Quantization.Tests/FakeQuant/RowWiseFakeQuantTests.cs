@@ -189,7 +189,7 @@ public class RowWiseFakeQuantTests
         next[1] = NumberFormat.Fixed(4); // was sp2-4
         next[4] = NumberFormat.Parse("pot-4"); // was sp2-8
 
-        q.Reassign(linear.Weight, next);
+        Assert.Equal([1, 4], q.Reassign(linear.Weight, next));
 
         Assert.Equal(next, q.Formats);
         // Independent reference for the changed rows: the MSE-optimal scale of that row alone in its new format.
@@ -202,7 +202,7 @@ public class RowWiseFakeQuantTests
         // Fixed (buffer) scales follow the current weights in every row, as at the start.
         var frozen = new RowWiseWeightQuantizer(linear.Weight, Mixed, learnScale: false);
         learned.CopyTo(frozen.Scale.Span);
-        frozen.Reassign(linear.Weight, next);
+        Assert.Equal([1, 4], frozen.Reassign(linear.Weight, next));
         Assert.Equal(expected, frozen.Scale.ToArray());
     }
 }
