@@ -38,17 +38,19 @@ public sealed class HgqJob(HgqOptions options, ITrainingObserver? observer = nul
         var layers = HgqModel.Attach(model, options.Weights, options.Activations, calibration[0]);
         var description = new HgqDescription(options.Weights, options.Activations,
             layers.ToDictionary(l => l.Name, l => l.Input.ElementShape.ToArray()));
-        var extension = new HgqTrainingExtension(model, options, calibration);
-        extension.BeforeEvaluation(0);
-
         string? paretoDir = outDir is null ? null : Path.Combine(outDir, ParetoFolder);
         if (paretoDir is not null) ClearFolder(paretoDir);
         var tracker = new ParetoTracker(model, spec, description, paretoDir, _observer);
+        HgqTrainingExtension? extension = null;
+        extension = new HgqTrainingExtension(model, options, calibration)
+        {
+            OnEvaluated = report => tracker.Record(report.Epoch, extension!.Beta, report.TestAccuracy),
+        };
+        extension.BeforeEvaluation(0);
         tracker.Record(0, extension.Beta, Evaluator.Evaluate(model, test).Accuracy);
 
         var config = start.FineTuning(data, options.Epochs, options.BatchSize, options.LearningRate, options.Seed);
-        var trainObserver = new EpochHook(_observer, report => tracker.Record(report.Epoch, extension.Beta, report.TestAccuracy));
-        var result = new Trainer(config, trainObserver, extension).Run(model, spec, train, test);
+        var result = new Trainer(config, _observer, extension).Run(model, spec, train, test);
 
         var finalLayers = HgqLayerReport.Of(HgqModel.Layers(model));
         long finalEbops = finalLayers.Sum(l => l.Ebops);
@@ -138,20 +140,6 @@ public sealed class HgqJob(HgqOptions options, ITrainingObserver? observer = nul
             string perLayer = string.Join(", ", layers.Select(l => $"{l.Name} {l.Ebops}"));
             observer.OnInfo(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {epoch}: test accuracy {accuracy:P2}, EBOPs {ebops} ({perLayer}), pruned {pruned:P1}, beta {beta:G3}{(joined ? ", on the Pareto front" : "")}"));
-        }
-    }
-
-    /// <summary>Forwards progress and runs an action after every epoch's evaluation.</summary>
-    private sealed class EpochHook(ITrainingObserver inner, Action<EpochReport> after) : ITrainingObserver
-    {
-        public void OnInfo(string message) => inner.OnInfo(message);
-        public void OnEpochStart(int epoch, int totalEpochs, int steps) => inner.OnEpochStart(epoch, totalEpochs, steps);
-        public void OnStep(StepReport report) => inner.OnStep(report);
-
-        public void OnEpochEnd(EpochReport report)
-        {
-            inner.OnEpochEnd(report);
-            after(report);
         }
     }
 }

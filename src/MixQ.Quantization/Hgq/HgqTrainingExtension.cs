@@ -83,6 +83,11 @@ public sealed class HgqTrainingExtension : ITrainingExtension
             : _options.Beta.At((double)(globalStep + 1) / Math.Max(1, totalSteps));
     }
 
+    /// <summary>Runs after each epoch's evaluation has been reported (the job records the Pareto point here).</summary>
+    public Action<EpochReport>? OnEvaluated { get; init; }
+
+    public void AfterEvaluation(EpochReport report) => OnEvaluated?.Invoke(report);
+
     public void BeforeEvaluation(int epoch)
     {
         // Snap, calibrate, snap: calibration sees the biases it will be evaluated with, and the final snap
