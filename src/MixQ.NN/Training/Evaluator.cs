@@ -5,7 +5,11 @@ using MixQ.Tensors.Autograd;
 
 namespace MixQ.NN.Training;
 
-/// <summary>Evaluation in inference mode: no graph, BatchNorm running statistics, dropout off.</summary>
+/// <summary>
+/// Evaluation in inference mode: no graph, BatchNorm running statistics, dropout off. Each batch's activations go
+/// back to the buffer pool once its loss and hits are counted (<see cref="Graph.RecycleScope"/>), so an input probe
+/// that keeps a tensor seen during evaluation must keep a copy.
+/// </summary>
 public static class Evaluator
 {
     public static (double Loss, double Accuracy) Evaluate(Module model, Dataset data, int batchSize = 256)
@@ -20,6 +24,8 @@ public static class Evaluator
             long correct = 0;
             foreach (var (inputs, labels) in loader.Batches(0))
             {
+                // Opened after the loader made the batch: the loader reuses its batch tensor, which must stay its own.
+                using var recycle = Graph.RecycleScope();
                 var logits = model.Forward(inputs);
                 lossSum += Ops.SoftmaxCrossEntropy(logits, labels).Item() * labels.Length;
                 correct += Metrics.CountCorrect(logits, labels);

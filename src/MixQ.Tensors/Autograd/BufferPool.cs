@@ -23,6 +23,42 @@ internal static class BufferPool
     private static readonly Lock Gate = new();
     private static long _pooledFloats;
 
+    /// <summary>The innermost open <see cref="RecyclingScope"/> of this thread (null: none).</summary>
+    [ThreadStatic] private static RecyclingScope? _scope;
+
+    /// <summary>Opens a scope on this thread that collects what this thread rents (see <see cref="Graph.RecycleScope"/>).</summary>
+    public static RecyclingScope OpenScope() => _scope = new RecyclingScope(_scope);
+
+    /// <summary>
+    /// Pooled arrays rented on one thread while it is open; disposing gives back those not already returned. Returns
+    /// made meanwhile (by any open scope of the thread) take the array off every open scope's list, so nothing is
+    /// given back twice.
+    /// </summary>
+    public sealed class RecyclingScope : IDisposable
+    {
+        private readonly HashSet<float[]> _rented = new(ReferenceEqualityComparer.Instance);
+        private bool _disposed;
+
+        internal RecyclingScope(RecyclingScope? parent) => Parent = parent;
+
+        internal RecyclingScope? Parent { get; }
+
+        internal void Track(float[] array) => _rented.Add(array);
+
+        internal void Forget(float[] array) => _rented.Remove(array);
+
+        public void Dispose()
+        {
+            if (_disposed) return;
+            if (!ReferenceEquals(_scope, this))
+                throw new InvalidOperationException("recycling scopes must be disposed innermost first, on the thread that opened them");
+            _disposed = true;
+            _scope = Parent;
+            foreach (var array in _rented) Return(array);
+            _rented.Clear();
+        }
+    }
+
     /// <summary>An array of exactly <paramref name="length"/> floats with unspecified contents.</summary>
     public static float[] RentUninitialized(int length)
     {
@@ -33,9 +69,14 @@ internal static class BufferPool
                 if (Buckets.TryGetValue(length, out var stack) && stack.Count > 0)
                 {
                     _pooledFloats -= length;
-                    return stack.Pop();
+                    var pooled = stack.Pop();
+                    _scope?.Track(pooled);
+                    return pooled;
                 }
             }
+            var fresh = GC.AllocateUninitializedArray<float>(length);
+            _scope?.Track(fresh);
+            return fresh;
         }
         return GC.AllocateUninitializedArray<float>(length);
     }
@@ -44,6 +85,7 @@ internal static class BufferPool
     public static void Return(float[] array)
     {
         if (array.Length < MinLength) return;
+        for (var scope = _scope; scope is not null; scope = scope.Parent) scope.Forget(array);
         lock (Gate)
         {
             if (_pooledFloats + array.Length > MaxPooledFloats) return;

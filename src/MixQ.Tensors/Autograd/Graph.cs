@@ -128,6 +128,15 @@ public static class Graph
     /// array taken from one — is used afterwards: read the loss and the logits first. Storage shared with a leaf
     /// (a view of a parameter) is never given back.
     /// </summary>
+    /// <summary>
+    /// For inference loops, where no graph is recorded and <see cref="Release"/> cannot find the activations: every
+    /// pooled array that tensors created on this thread take while the scope is open goes back to the pool when it is
+    /// disposed. So everything created inside must be dead by then — results read out as numbers, and whatever keeps
+    /// a tensor (a probe, a cache) keeps a copy. Tensors created before the scope opened are untouched. An evaluation
+    /// that would otherwise fault in fresh activation memory for every batch reuses the same arrays.
+    /// </summary>
+    public static IDisposable RecycleScope() => BufferPool.OpenScope();
+
     public static void Release(Tensor root)
     {
         if (root.Node is null) return;
