@@ -84,7 +84,10 @@ internal static class IntInferBenchmark
         for (int start = 0; start < n; start += 256)
         {
             int b = Math.Min(256, n - start);
-            model.Forward(Tensor.FromArray(x.AsSpan(start * size, b * size).ToArray(), [b, .. shape]));
+            var batch = Tensor.FromArray(x.AsSpan(start * size, b * size).ToArray(), [b, .. shape]);
+            // As the Evaluator does (since 2026-12-02): each batch's activations go back to the pool.
+            using var recycle = Graph.RecycleScope();
+            model.Forward(batch);
         }
     }
 

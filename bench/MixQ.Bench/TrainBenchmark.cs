@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using MixQ.NN.Data;
 using MixQ.NN.Models;
+using MixQ.NN.Training;
 using MixQ.NN.Optim;
 using MixQ.Tensors;
 using MixQ.Tensors.Autograd;
@@ -12,7 +14,8 @@ namespace MixQ.Bench;
 /// on synthetic data shaped like the model's input, after warm-up. bench/peers/train_torch.py measures PyTorch
 /// the same way; bench/train.sh runs both in one go. Samples per CPU-second (process user + system time over the
 /// timed steps) is reported too: on a machine shared with other jobs it measures the work each engine spends,
-/// which wall-clock throughput alone cannot separate from the neighbours' load.
+/// which wall-clock throughput alone cannot separate from the neighbours' load. `--inference` measures evaluation
+/// instead (see <see cref="MeasureInference"/>; the peer's `--inference` does the same in PyTorch).
 /// </summary>
 internal static class TrainBenchmark
 {
@@ -21,12 +24,51 @@ internal static class TrainBenchmark
         string models = Arg(args, "--models", "mlp,lenet5,cifarnet");
         int batch = int.Parse(Arg(args, "--batch", "128"));
         int stepsOverride = int.Parse(Arg(args, "--steps", "0"));
+        bool inference = args.Contains("--inference");
         foreach (var name in models.Split(','))
         {
             int steps = stepsOverride > 0 ? stepsOverride : name switch { "mlp" => 400, "lenet5" => 150, _ => 30 };
-            Console.WriteLine(JsonSerializer.Serialize(Measure(name, batch, steps, Math.Max(3, steps / 10))));
+            var result = inference ? MeasureInference(name, batch, steps, Math.Max(3, steps / 10)) : Measure(name, batch, steps, Math.Max(3, steps / 10));
+            Console.WriteLine(JsonSerializer.Serialize(result));
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Inference throughput through the production path (<see cref="Evaluator.Evaluate"/>: data loader, no-grad
+    /// forward, loss and hits per batch, each batch's activations recycled) over <paramref name="steps"/> batches of
+    /// random inputs, after an evaluation of <paramref name="warmup"/> batches.
+    /// </summary>
+    private static Dictionary<string, object> MeasureInference(string name, int batch, int steps, int warmup)
+    {
+        int[] shape = name == "cifarnet" || name == "resnet20" ? [3, 32, 32] : [1, 28, 28];
+        var rng = new Random(0);
+        var model = ModelZoo.Create(new ModelSpec(name, shape, 10), rng);
+        Dataset Random(int batches)
+        {
+            int n = batches * batch, size = shape.Aggregate(1, (a, b) => a * b);
+            var x = new float[n * size];
+            for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+            var y = Enumerable.Range(0, n).Select(_ => rng.Next(10)).ToArray();
+            return new Dataset("random", x, y, shape, 10, DatasetKind.Image);
+        }
+        var warm = Random(warmup);
+        var timed = Random(steps);
+        Evaluator.Evaluate(model, warm, batch);
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var cpuStart = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        Evaluator.Evaluate(model, timed, batch);
+        clock.Stop();
+        process.Refresh();
+        double cpuSeconds = (process.TotalProcessorTime - cpuStart).TotalSeconds;
+        return new()
+        {
+            ["engine"] = "mixq", ["mode"] = "inference", ["model"] = name, ["batch"] = batch, ["threads"] = Environment.ProcessorCount,
+            ["steps"] = steps, ["samples_per_second"] = steps * batch / clock.Elapsed.TotalSeconds,
+            ["samples_per_cpu_second"] = steps * batch / cpuSeconds,
+        };
     }
 
     private static Dictionary<string, object> Measure(string name, int batch, int steps, int warmup)
