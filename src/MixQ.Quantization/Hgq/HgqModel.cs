@@ -62,7 +62,11 @@ public static class HgqModel
         try
         {
             using var _ = GradMode.NoGrad();
-            foreach (var batch in batches) model.Forward(batch);
+            foreach (var batch in batches)
+            {
+                using var recycle = Graph.RecycleScope(); // ranges are kept as numbers: the activations can go
+                model.Forward(batch);
+            }
         }
         finally
         {

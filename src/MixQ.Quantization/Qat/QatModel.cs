@@ -113,7 +113,11 @@ public static class QatModel
         model.Eval();
         using (GradMode.NoGrad())
         {
-            foreach (var x in inputs) model.Forward(x);
+            foreach (var x in inputs)
+            {
+                using var recycle = Graph.RecycleScope(); // observers keep histograms, not tensors
+                model.Forward(x);
+            }
         }
         model.Train(training);
     }

@@ -22,6 +22,7 @@ public static class HgqBitExactness
             var loader = new DataLoader(data, batchSize, shuffle: false);
             foreach (var (inputs, labels) in loader.Batches(0))
             {
+                using var recycle = Graph.RecycleScope(); // opened after the loader's batch, as in the Evaluator
                 var logits = model.Forward(inputs).Contiguous();
                 var outputs = integer.Run(inputs, counters);
                 int classes = logits.Size / labels.Length;
