@@ -109,5 +109,10 @@ public class KernelTwinTests
         Pool2d.MaxForwardWindows(plane, geo, reference, referenceIdx);
         Assert.Equal(referenceIdx, fastIdx);
         Assert.Equal(reference, fast);
+
+        // Inference asks for values only (no positions): the same values.
+        var valuesOnly = new float[outputs];
+        Pool2d.MaxForward(plane, geo, valuesOnly, Span<int>.Empty);
+        Assert.Equal(reference, valuesOnly);
     }
 }
