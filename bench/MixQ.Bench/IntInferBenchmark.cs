@@ -80,13 +80,14 @@ internal static class IntInferBenchmark
     {
         model.Eval();
         using var _ = GradMode.NoGrad();
+        using var recycler = Graph.BatchRecycler();
         int size = shape.Aggregate(1, (a, b) => a * b);
         for (int start = 0; start < n; start += 256)
         {
             int b = Math.Min(256, n - start);
             var batch = Tensor.FromArray(x.AsSpan(start * size, b * size).ToArray(), [b, .. shape]);
-            // As the Evaluator does (since 2026-12-02): each batch's activations go back to the pool.
-            using var recycle = Graph.RecycleScope();
+            // As the Evaluator does (since 2026-12-02): each batch's activations serve the next batch.
+            using var window = recycler.Batch();
             model.Forward(batch);
         }
     }

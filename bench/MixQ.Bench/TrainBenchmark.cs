@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using MixQ.NN.Data;
 using MixQ.NN.Models;
-using MixQ.NN.Training;
 using MixQ.NN.Optim;
+using MixQ.NN.Training;
 using MixQ.Tensors;
 using MixQ.Tensors.Autograd;
 

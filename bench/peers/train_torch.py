@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Training (and, with --inference, evaluation) throughput peer for MixQ: the same architectures, optimizer and batch size in PyTorch on CPU.
+"""Training (and, with --inference, evaluation) throughput peer for MixQ: the same architectures, optimizer and
+batch size in PyTorch on CPU.
 
 Measures samples/s of full training steps (forward, softmax cross-entropy, backward, SGD momentum step) on
 synthetic data of the model's input shape, after warm-up, with a fixed thread count. Prints one JSON line per

@@ -7,8 +7,8 @@ namespace MixQ.NN.Training;
 
 /// <summary>
 /// Evaluation in inference mode: no graph, BatchNorm running statistics, dropout off. Each batch's activations go
-/// back to the buffer pool once its loss and hits are counted (<see cref="Graph.RecycleScope"/>), so an input probe
-/// that keeps a tensor seen during evaluation must keep a copy.
+/// to the next batch once its loss and hits are counted (<see cref="Graph.BatchRecycler"/>), so an input probe that
+/// keeps a tensor seen during evaluation must keep a copy.
 /// </summary>
 public static class Evaluator
 {
@@ -20,12 +20,13 @@ public static class Evaluator
         {
             using var _ = GradMode.NoGrad();
             var loader = new DataLoader(data, batchSize, shuffle: false);
+            using var recycler = Graph.BatchRecycler();
             double lossSum = 0;
             long correct = 0;
             foreach (var (inputs, labels) in loader.Batches(0))
             {
                 // Opened after the loader made the batch: the loader reuses its batch tensor, which must stay its own.
-                using var recycle = Graph.RecycleScope();
+                using var window = recycler.Batch();
                 var logits = model.Forward(inputs);
                 lossSum += Ops.SoftmaxCrossEntropy(logits, labels).Item() * labels.Length;
                 correct += Metrics.CountCorrect(logits, labels);

@@ -62,9 +62,10 @@ public static class HgqModel
         try
         {
             using var _ = GradMode.NoGrad();
+            using var recycler = Graph.BatchRecycler();
             foreach (var batch in batches)
             {
-                using var recycle = Graph.RecycleScope(); // ranges are kept as numbers: the activations can go
+                using var window = recycler.Batch(); // ranges are kept as numbers: the activations can go
                 model.Forward(batch);
             }
         }

@@ -53,11 +53,12 @@ internal static class AgreementLoop
         try
         {
             using var _ = GradMode.NoGrad();
+            using var recycler = Graph.BatchRecycler();
             for (int start = 0; start < data.Count; start += batchSize)
             {
                 int n = Math.Min(batchSize, data.Count - start);
                 // The probes copy the codes they compare; the batch's activations can go back to the pool.
-                using var recycle = Graph.RecycleScope();
+                using var window = recycler.Batch();
                 var features = data.Features.AsSpan(start * data.SampleSize, n * data.SampleSize).ToArray();
                 var fake = model.Forward(Tensor.FromArray(features, [n, .. data.SampleShape])).ToArray();
                 var logits = engine.Logits(features, n);

@@ -112,10 +112,11 @@ public static class QatModel
         bool training = model.Training;
         model.Eval();
         using (GradMode.NoGrad())
+        using (var recycler = Graph.BatchRecycler())
         {
             foreach (var x in inputs)
             {
-                using var recycle = Graph.RecycleScope(); // observers keep histograms, not tensors
+                using var window = recycler.Batch(); // observers keep histograms, not tensors
                 model.Forward(x);
             }
         }

@@ -23,59 +23,32 @@ internal static class BufferPool
     private static readonly Lock Gate = new();
     private static long _pooledFloats;
 
-    /// <summary>The innermost open <see cref="RecyclingScope"/> of this thread (null: none).</summary>
-    [ThreadStatic] private static RecyclingScope? _scope;
+    /// <summary>This thread's open <see cref="BatchRecycler"/> (null: none).</summary>
+    [ThreadStatic] internal static BatchRecycler? CurrentRecycler;
 
-    /// <summary>Opens a scope on this thread that collects what this thread rents (see <see cref="Graph.RecycleScope"/>).</summary>
-    public static RecyclingScope OpenScope() => _scope = new RecyclingScope(_scope);
-
-    /// <summary>
-    /// Pooled arrays rented on one thread while it is open; disposing gives back those not already returned. Returns
-    /// made meanwhile (by any open scope of the thread) take the array off every open scope's list, so nothing is
-    /// given back twice.
-    /// </summary>
-    public sealed class RecyclingScope : IDisposable
-    {
-        private readonly HashSet<float[]> _rented = new(ReferenceEqualityComparer.Instance);
-        private bool _disposed;
-
-        internal RecyclingScope(RecyclingScope? parent) => Parent = parent;
-
-        internal RecyclingScope? Parent { get; }
-
-        internal void Track(float[] array) => _rented.Add(array);
-
-        internal void Forget(float[] array) => _rented.Remove(array);
-
-        public void Dispose()
-        {
-            if (_disposed) return;
-            if (!ReferenceEquals(_scope, this))
-                throw new InvalidOperationException("recycling scopes must be disposed innermost first, on the thread that opened them");
-            _disposed = true;
-            _scope = Parent;
-            foreach (var array in _rented) Return(array);
-            _rented.Clear();
-        }
-    }
+    /// <summary>Opens a recycler on this thread, or an inert one inside an open recycler (see <see cref="Graph.BatchRecycler"/>).</summary>
+    public static BatchRecycler OpenRecycler() =>
+        CurrentRecycler is null ? CurrentRecycler = new BatchRecycler(active: true) : new BatchRecycler(active: false);
 
     /// <summary>An array of exactly <paramref name="length"/> floats with unspecified contents.</summary>
     public static float[] RentUninitialized(int length)
     {
         if (length >= MinLength)
         {
+            var recycler = CurrentRecycler;
+            if (recycler is not null && recycler.TryTake(length, out var kept)) return kept;
             lock (Gate)
             {
                 if (Buckets.TryGetValue(length, out var stack) && stack.Count > 0)
                 {
                     _pooledFloats -= length;
                     var pooled = stack.Pop();
-                    _scope?.Track(pooled);
+                    recycler?.Track(pooled, fromPool: true);
                     return pooled;
                 }
             }
             var fresh = GC.AllocateUninitializedArray<float>(length);
-            _scope?.Track(fresh);
+            recycler?.Track(fresh, fromPool: false);
             return fresh;
         }
         return GC.AllocateUninitializedArray<float>(length);
@@ -85,7 +58,7 @@ internal static class BufferPool
     public static void Return(float[] array)
     {
         if (array.Length < MinLength) return;
-        for (var scope = _scope; scope is not null; scope = scope.Parent) scope.Forget(array);
+        if (CurrentRecycler is { } recycler && recycler.TryGiveBack(array)) return;
         lock (Gate)
         {
             if (_pooledFloats + array.Length > MaxPooledFloats) return;

@@ -121,6 +121,17 @@ public static class Graph
     }
 
     /// <summary>
+    /// For inference loops, where no graph is recorded and <see cref="Release"/> cannot find the activations: open one
+    /// around the loop and a <see cref="Autograd.BatchRecycler.Batch"/> window around each batch's work; the pooled
+    /// arrays a batch's tensors took then serve the next batch instead of new memory faulted in page by page.
+    /// Everything created inside a window must be dead when it closes (results read out as numbers; whatever keeps a
+    /// tensor keeps a copy). Tensors created outside windows, or by other threads, are untouched. Disposing the
+    /// recycler gives the shared pool back exactly what the loop took from it. Inside an open recycler a second one
+    /// is inert (the outer one's windows collect everything).
+    /// </summary>
+    public static BatchRecycler BatchRecycler() => BufferPool.OpenRecycler();
+
+    /// <summary>
     /// Ends the life of the graph behind <paramref name="root"/>: every intermediate tensor in it (everything an op
     /// produced, not the leaves — parameters and inputs) gives its storage back to <see cref="BufferPool"/> and
     /// forgets its node, so the next step's activations and gradients reuse memory that is already mapped instead of
@@ -128,15 +139,6 @@ public static class Graph
     /// array taken from one — is used afterwards: read the loss and the logits first. Storage shared with a leaf
     /// (a view of a parameter) is never given back.
     /// </summary>
-    /// <summary>
-    /// For inference loops, where no graph is recorded and <see cref="Release"/> cannot find the activations: every
-    /// pooled array that tensors created on this thread take while the scope is open goes back to the pool when it is
-    /// disposed. So everything created inside must be dead by then — results read out as numbers, and whatever keeps
-    /// a tensor (a probe, a cache) keeps a copy. Tensors created before the scope opened are untouched. An evaluation
-    /// that would otherwise fault in fresh activation memory for every batch reuses the same arrays.
-    /// </summary>
-    public static IDisposable RecycleScope() => BufferPool.OpenScope();
-
     public static void Release(Tensor root)
     {
         if (root.Node is null) return;

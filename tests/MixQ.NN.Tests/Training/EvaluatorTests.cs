@@ -9,7 +9,7 @@ namespace MixQ.NN.Tests.Training;
 public class EvaluatorTests
 {
     /// <summary>
-    /// Evaluation recycles each batch's activations (Graph.RecycleScope): its loss and accuracy must equal a plain
+    /// Evaluation recycles each batch's activations (Graph.BatchRecycler): its loss and accuracy must equal a plain
     /// loop that leaves every tensor to the GC, batch by batch, including a short last batch, and stay the same when
     /// the next evaluation runs on the recycled arrays.
     /// </summary>

@@ -20,9 +20,10 @@ public static class HgqBitExactness
         {
             using var _ = GradMode.NoGrad();
             var loader = new DataLoader(data, batchSize, shuffle: false);
+            using var recycler = Graph.BatchRecycler();
             foreach (var (inputs, labels) in loader.Batches(0))
             {
-                using var recycle = Graph.RecycleScope(); // opened after the loader's batch, as in the Evaluator
+                using var window = recycler.Batch(); // opened after the loader's batch, as in the Evaluator
                 var logits = model.Forward(inputs).Contiguous();
                 var outputs = integer.Run(inputs, counters);
                 int classes = logits.Size / labels.Length;
