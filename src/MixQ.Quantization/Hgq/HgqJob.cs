@@ -41,10 +41,9 @@ public sealed class HgqJob(HgqOptions options, ITrainingObserver? observer = nul
         string? paretoDir = outDir is null ? null : Path.Combine(outDir, ParetoFolder);
         if (paretoDir is not null) ClearFolder(paretoDir);
         var tracker = new ParetoTracker(model, spec, description, paretoDir, _observer);
-        HgqTrainingExtension? extension = null;
-        extension = new HgqTrainingExtension(model, options, calibration)
+        var extension = new HgqTrainingExtension(model, options, calibration)
         {
-            OnEvaluated = report => tracker.Record(report.Epoch, extension!.Beta, report.TestAccuracy),
+            OnEvaluated = (report, beta) => tracker.Record(report.Epoch, beta, report.TestAccuracy),
         };
         extension.BeforeEvaluation(0);
         tracker.Record(0, extension.Beta, Evaluator.Evaluate(model, test).Accuracy);

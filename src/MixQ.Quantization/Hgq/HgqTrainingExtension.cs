@@ -83,10 +83,13 @@ public sealed class HgqTrainingExtension : ITrainingExtension
             : _options.Beta.At((double)(globalStep + 1) / Math.Max(1, totalSteps));
     }
 
-    /// <summary>Runs after each epoch's evaluation has been reported (the job records the Pareto point here).</summary>
-    public Action<EpochReport>? OnEvaluated { get; init; }
+    /// <summary>
+    /// Runs after each epoch's evaluation has been reported, with that report and <see cref="Beta"/> (the job records
+    /// the Pareto point here).
+    /// </summary>
+    public Action<EpochReport, double>? OnEvaluated { get; init; }
 
-    public void AfterEvaluation(EpochReport report) => OnEvaluated?.Invoke(report);
+    public void AfterEvaluation(EpochReport report) => OnEvaluated?.Invoke(report, Beta);
 
     public void BeforeEvaluation(int epoch)
     {
